@@ -1,0 +1,164 @@
+# containsession — per-user sandboxed SSH logins, configured in PAM.
+#
+#   sudo make demo    install what is needed, build, log in to a sandbox over ssh
+#   sudo make check   install test dependencies, build, run every test
+#
+# Nothing here calls sudo: run it as root where root is needed.
+
+PREFIX     ?= /usr/local
+SBINDIR    ?= $(PREFIX)/sbin
+LIBEXECDIR ?= $(PREFIX)/libexec/containsession
+MANDIR     ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+PAMDIR     ?= $(shell pkg-config --variable=libdir pam 2>/dev/null | sed 's,$$,/security,;s,^/usr/lib,/lib,' || echo /lib/x86_64-linux-gnu/security)
+DESTDIR    ?=
+VERSION    := 0.1.0
+
+CC      ?= cc
+BUILD   ?= build
+# SAN=1: AddressSanitizer + UndefinedBehaviorSanitizer build (into build-asan).
+SAN     ?=
+
+WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
+            -Wmissing-prototypes -Wno-unused-parameter
+HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fstack-clash-protection \
+            -fcf-protection
+CPPFLAGS += -D_GNU_SOURCE -I. -DCS_VERSION='"$(VERSION)"' \
+            -DCS_HELPER_PATH='"$(LIBEXECDIR)/containsession-helper"' \
+            -DCS_LIBEXECDIR='"$(LIBEXECDIR)"'
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=gnu11 $(WARN) $(HARDEN) -fPIC
+LDFLAGS  += -Wl,-z,relro,-z,now,--as-needed
+ifeq ($(SAN),1)
+CFLAGS   += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+CFLAGS   := $(filter-out -D_FORTIFY_SOURCE=2,$(CFLAGS))
+LDFLAGS  += -fsanitize=address,undefined
+endif
+
+PKGS_BUILD := gcc make pkg-config libpam0g-dev libcap-ng-dev libseccomp-dev
+PKGS_TEST  := libcmocka-dev openssh-server openssh-client rsync passwd procps \
+              util-linux iproute2 psmisc
+PKGS_DEMO  := openssh-server openssh-client passwd procps
+
+CONFIG_SRC := $(wildcard config/*.c)
+LIB_SRC    := $(wildcard lib/*.c)
+MODULE_SRC := $(wildcard pam_module/*.c)
+HELPER_SRC := $(wildcard helper/*.c)
+CLI_SRC    := $(wildcard cli/*.c)
+UNIT_SRC   := $(wildcard tests/unit/test_*.c)
+
+obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
+
+LIBCONFIG := $(BUILD)/libcsconfig.a
+LIBCS     := $(BUILD)/libcs.a
+MODULE    := $(BUILD)/pam_containsession.so
+HELPER    := $(BUILD)/containsession-helper
+CLI       := $(BUILD)/containsession
+UNITS     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+
+LIBS_CAPNG := $(shell pkg-config --libs libcap-ng 2>/dev/null || echo -lcap-ng)
+LIBS_SECCOMP := $(shell pkg-config --libs libseccomp 2>/dev/null || echo -lseccomp)
+
+.PHONY: all install uninstall deps deps-build deps-test check check-unit \
+        check-asan check-integration demo clean
+
+all: $(MODULE) $(HELPER) $(if $(CLI_SRC),$(CLI)) $(UNITS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIBCONFIG): $(call obj,$(CONFIG_SRC))
+	$(AR) rcs $@ $^
+
+$(LIBCS): $(call obj,$(LIB_SRC))
+	$(AR) rcs $@ $^
+
+# The module exports only pam_sm_* (version script), so nothing of ours can
+# collide with symbols of sshd or other modules.
+$(MODULE): $(call obj,$(MODULE_SRC)) $(LIBCS) $(LIBCONFIG) pam_module/exports.map
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,--version-script=pam_module/exports.map \
+		-o $@ $(call obj,$(MODULE_SRC)) $(LIBCS) $(LIBCONFIG) -lpam $(LIBS_CAPNG)
+
+$(HELPER): $(call obj,$(HELPER_SRC)) $(LIBCS) $(LIBCONFIG)
+	$(CC) $(CFLAGS) $(LDFLAGS) -pie -o $@ $(call obj,$(HELPER_SRC)) $(LIBCS) \
+		$(LIBCONFIG) $(LIBS_SECCOMP) $(LIBS_CAPNG)
+
+$(CLI): $(call obj,$(CLI_SRC)) $(LIBCS) $(LIBCONFIG)
+	$(CC) $(CFLAGS) $(LDFLAGS) -pie -o $@ $(call obj,$(CLI_SRC)) $(LIBCS) $(LIBCONFIG) \
+		$(LIBS_SECCOMP) $(LIBS_CAPNG)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIBCS) $(LIBCONFIG)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -pie -o $@ $< $(LIBCS) $(LIBCONFIG) \
+		-lcmocka $(LIBS_CAPNG)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# ---- install ---------------------------------------------------------------
+
+install: $(MODULE) $(HELPER) $(if $(CLI_SRC),$(CLI))
+	install -d -m 0755 $(DESTDIR)$(PAMDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(SBINDIR)
+	install -m 0644 $(MODULE) $(DESTDIR)$(PAMDIR)/pam_containsession.so
+	install -m 0755 $(HELPER) $(DESTDIR)$(LIBEXECDIR)/containsession-helper
+	install -d -m 0755 $(DESTDIR)$(LIBEXECDIR)/session
+	$(if $(CLI_SRC),install -m 0755 $(CLI) $(DESTDIR)$(SBINDIR)/containsession)
+	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/security/containsession.d
+	@# Never overwrite an admin's policy.
+	if [ ! -e $(DESTDIR)$(SYSCONFDIR)/security/containsession.conf ]; then \
+		install -m 0644 config/containsession.conf \
+			$(DESTDIR)$(SYSCONFDIR)/security/containsession.conf; fi
+	for m in $(wildcard man/*.[58]); do \
+		s=$${m##*.}; install -d -m 0755 $(DESTDIR)$(MANDIR)/man$$s; \
+		install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
+
+# Removes what install put there; the policy is removed only while it is
+# still the shipped example (an admin's edits are kept).
+uninstall:
+	rm -f $(DESTDIR)$(PAMDIR)/pam_containsession.so
+	rm -f $(DESTDIR)$(LIBEXECDIR)/containsession-helper
+	-rmdir $(DESTDIR)$(LIBEXECDIR)/session $(DESTDIR)$(LIBEXECDIR)
+	rm -f $(DESTDIR)$(SBINDIR)/containsession
+	for m in $(wildcard man/*.[58]); do s=$${m##*.}; \
+		rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
+	if cmp -s config/containsession.conf $(DESTDIR)$(SYSCONFDIR)/security/containsession.conf; then \
+		rm -f $(DESTDIR)$(SYSCONFDIR)/security/containsession.conf; fi
+	-rmdir $(DESTDIR)$(SYSCONFDIR)/security/containsession.d
+
+# ---- dependencies ----------------------------------------------------------
+
+# Installs only what is missing, so a second run does nothing. Service starts
+# are held back while packages install (openssh-server would otherwise start
+# an sshd on port 22): a policy-rc.d is put in place only if none exists, and
+# only ours is removed again.
+deps-build:
+	@scripts/apt-install $(PKGS_BUILD)
+deps-test:
+	@scripts/apt-install $(PKGS_BUILD) $(PKGS_TEST)
+deps: deps-test
+
+# ---- tests -----------------------------------------------------------------
+
+check-unit: $(UNITS)
+	@set -e; for t in $(UNITS); do echo "== $$t"; $$t; done
+
+check-asan:
+	$(MAKE) BUILD=build-asan SAN=1 check-unit
+
+check-integration: install
+	tests/integration/run
+
+check: deps-test
+	$(MAKE) all
+	$(MAKE) check-unit
+	$(MAKE) check-asan
+	$(MAKE) check-integration
+
+demo:
+	@scripts/apt-install $(PKGS_BUILD) $(PKGS_DEMO)
+	$(MAKE) all
+	$(MAKE) install
+	scripts/demo
+
+clean:
+	rm -rf build build-asan

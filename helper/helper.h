@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * containsession-helper: runs as the user, never setuid.
+ *   init   the sandbox's PID 1 (started by the PAM module)
+ *   shell  everything else: sshd execs it in place of the user's shell
+ * Facilities live in their own files; init.c and join.c order them.
+ */
+#ifndef CS_HELPER_H
+#define CS_HELPER_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "lib/sessionfile.h"
+
+struct cs_init_opts {
+	const char *user;
+	uid_t uid;
+	gid_t gid;
+	const char *home;
+	const char *home_mode; /* overlay | overlay-tmpfs | bind | tmpfs */
+	const char *data;      /* DATA/<user>, or NULL */
+	bool tmp_private;
+	bool net_none;
+	const char *hostname;
+};
+
+/* Report "MSG[: strerror]": to stderr, or in the init to the module over
+ * cs_report_fd. Returns -1. */
+extern int cs_report_fd;
+int cs_fail(int errnum, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* init.c */
+int cs_init_main(int argc, char **argv);
+
+/* userns.c: map 0 in the new user namespace to uid/gid and nothing else. */
+int cs_userns_map(uid_t uid, gid_t gid);
+
+/* mounts.c: the sandbox's view of the file system (run as its PID 1). */
+int cs_mounts_setup(const struct cs_init_opts *o);
+
+/* net.c: bring up loopback in a fresh network namespace. */
+int cs_net_loopback_up(void);
+
+/* join.c: the shell path. */
+int cs_shell_main(int argc, char **argv);
+
+/* relay.c: wait for the shell, passing signals on; returns its status the
+ * way the caller should exit (never returns for a signal death). */
+int cs_relay_wait(pid_t child);
+
+/* privs.c: what the shell may keep (capabilities, no_new_privs). */
+int cs_privs_apply(const struct cs_session_info *si);
+
+#endif

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The sandbox init. Started by the PAM module as the user with the report
+ * pipe on fd 3. Order matters:
+ *   1. a user namespace where the user is 0 (userns.c);
+ *   2. mount, UTS, IPC, PID, cgroup (and, for network = none, network)
+ *      namespaces, owned by that user namespace;
+ *   3. fork: the child is PID 1 of the new PID namespace; this first
+ *      process reports the child's pid and exits;
+ *   4. PID 1 builds the mounts (mounts.c), sets the hostname, brings up
+ *      loopback, says "ready", and then only reaps orphans.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "helper/helper.h"
+
+static int parse_id(const char *s, unsigned *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || v > 0xfffffffeUL)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+static int parse_opts(int argc, char **argv, struct cs_init_opts *o)
+{
+	unsigned v;
+
+	memset(o, 0, sizeof(*o));
+	for (int i = 1; i + 1 < argc; i += 2) {
+		const char *k = argv[i], *val = argv[i + 1];
+		if (!strcmp(k, "--user"))
+			o->user = val;
+		else if (!strcmp(k, "--uid") && parse_id(val, &v) == 0)
+			o->uid = v;
+		else if (!strcmp(k, "--gid") && parse_id(val, &v) == 0)
+			o->gid = v;
+		else if (!strcmp(k, "--home"))
+			o->home = val;
+		else if (!strcmp(k, "--home-mode"))
+			o->home_mode = val;
+		else if (!strcmp(k, "--data"))
+			o->data = strcmp(val, "-") ? val : NULL;
+		else if (!strcmp(k, "--tmp"))
+			o->tmp_private = !strcmp(val, "private");
+		else if (!strcmp(k, "--net"))
+			o->net_none = !strcmp(val, "none");
+		else if (!strcmp(k, "--hostname"))
+			o->hostname = val;
+		else
+			return cs_fail(EINVAL, "bad argument %s", k);
+	}
+	if (!o->user || !o->home || o->home[0] != '/' || !o->home_mode || !o->hostname ||
+	    (o->data && o->data[0] != '/'))
+		return cs_fail(EINVAL, "missing arguments");
+	return 0;
+}
+
+static void __attribute__((noreturn)) reap_forever(void)
+{
+	sigset_t set;
+
+	/* PID 1: the kernel drops signals we have no handler for when they
+	 * come from inside, so nobody in the sandbox can kill it; only the
+	 * module (from outside) ends it, with SIGKILL. */
+	sigfillset(&set);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	for (;;) {
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+		sigwaitinfo(&set, NULL);
+	}
+}
+
+static int pid1(const struct cs_init_opts *o)
+{
+	if (cs_mounts_setup(o) < 0)
+		return -1;
+	if (sethostname(o->hostname, strlen(o->hostname)) < 0)
+		return cs_fail(errno, "sethostname %s", o->hostname);
+	if (o->net_none && cs_net_loopback_up() < 0)
+		return -1;
+	if (chdir("/") < 0)
+		return cs_fail(errno, "chdir /");
+	prctl(PR_SET_NAME, "cs-init", 0, 0, 0);
+	if (dprintf(cs_report_fd, "ready\n") < 0)
+		return cs_fail(errno, "report");
+	close(cs_report_fd);
+	cs_report_fd = -1;
+	reap_forever();
+}
+
+int cs_init_main(int argc, char **argv)
+{
+	struct cs_init_opts o;
+	int flags;
+	pid_t child;
+
+	/* The module hands us the report pipe on fd 3 and nothing else. */
+	if (fcntl(3, F_GETFD) < 0) {
+		cs_fail(EBADF, "init must be started by pam_containsession");
+		return 2;
+	}
+	cs_report_fd = 3;
+	if (fcntl(3, F_SETFD, FD_CLOEXEC) < 0)
+		return cs_fail(errno, "fcntl"), 1;
+	if (parse_opts(argc, argv, &o) < 0)
+		return 1;
+	if (getuid() != o.uid || geteuid() != o.uid || getgid() != o.gid || o.uid == 0) {
+		cs_fail(EPERM, "init runs as uid %u, expected uid %u", (unsigned)getuid(),
+			(unsigned)o.uid);
+		return 1;
+	}
+	if (unshare(CLONE_NEWUSER) < 0)
+		return cs_fail(errno, "unshare user namespace"), 1;
+	if (cs_userns_map(o.uid, o.gid) < 0)
+		return 1;
+	flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWCGROUP;
+	if (o.net_none)
+		flags |= CLONE_NEWNET;
+	if (unshare(flags) < 0)
+		return cs_fail(errno, "unshare namespaces"), 1;
+	child = fork();
+	if (child < 0)
+		return cs_fail(errno, "fork into the PID namespace"), 1;
+	if (child == 0) {
+		pid1(&o);
+		_exit(1);
+	}
+	/* Our pid namespace is the module's: this is the pid it records. */
+	if (dprintf(cs_report_fd, "pid=%d\n", (int)child) < 0)
+		return 1;
+	return 0;
+}

@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The shell path. sshd execs "the user's shell", which in the login's
+ * session mount namespace is this helper. It:
+ *   1. reads the session file root left on a read-only tmpfs (the only
+ *      thing it trusts to say which sandbox to join);
+ *   2. learns which program it stands in for from /proc/self/exe (the
+ *      path it was bind-mounted over: the shell, or /bin/sh);
+ *   3. joins the init's namespaces through a pidfd, in one setns call;
+ *   4. forks into the PID namespace and execs that program there, with
+ *      sshd's exact argv and environment, while the parent relays signals
+ *      and hands back the exit status.
+ * Invoked anywhere else (no session file: the host, inside the sandbox, a
+ * user running it by hand) it execs the user's real shell untouched.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pwd.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "helper/helper.h"
+#include "lib/fsutil.h"
+#include "lib/proc.h"
+
+#define TMPFS_MAGIC 0x01021994
+
+extern char **environ;
+
+/* 1 with *si filled when this is a login's session namespace; 0 when not;
+ * -1 when the file is there but cannot be trusted or read. */
+static int read_session(struct cs_session_info *si)
+{
+	struct statfs sfs;
+	struct stat st;
+	char buf[1024];
+	int fd = open(CS_SESSION_FILE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return errno == ENOENT ? 0 : cs_fail(errno, "open %s", CS_SESSION_FILE);
+	/* Only root writes this file, on the tmpfs the module mounted. */
+	if (fstat(fd, &st) < 0 || fstatfs(fd, &sfs) < 0 || st.st_uid != 0 ||
+	    (st.st_mode & 0222) || sfs.f_type != TMPFS_MAGIC) {
+		close(fd);
+		return cs_fail(EPERM, "%s is not root's session file", CS_SESSION_FILE);
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0)
+		return cs_fail(errno, "read %s", CS_SESSION_FILE);
+	buf[n] = '\0';
+	if (cs_session_info_parse(buf, si) < 0)
+		return cs_fail(EINVAL, "parse %s", CS_SESSION_FILE);
+	return 1;
+}
+
+static int __attribute__((noreturn)) exec_real_shell(char **argv)
+{
+	struct passwd *pw = getpwuid(getuid());
+	char self[PATH_MAX], shell[PATH_MAX];
+	const char *path = "/bin/sh";
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	self[n > 0 ? n : 0] = '\0';
+	/* Never exec ourselves again: a passwd shell that is the helper
+	 * itself falls back to /bin/sh. */
+	if (pw && pw->pw_shell[0] && realpath(pw->pw_shell, shell) && strcmp(shell, self))
+		path = pw->pw_shell;
+	execv(path, argv);
+	cs_fail(errno, "exec %s", path);
+	_exit(127);
+}
+
+int cs_shell_main(int argc, char **argv)
+{
+	struct cs_session_info si;
+	char exe[PATH_MAX];
+	ssize_t n;
+	int r, pidfd, flags;
+	pid_t child;
+
+	r = read_session(&si);
+	if (r < 0)
+		return 1;
+	if (r == 0)
+		exec_real_shell(argv);
+	/* From here on there is no way back to an unsandboxed shell: any
+	 * failure ends the login. */
+	if (si.uid != getuid() || si.uid != geteuid()) {
+		cs_fail(EPERM, "this login's sandbox belongs to uid %u", (unsigned)si.uid);
+		return 1;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return cs_fail(errno, "readlink /proc/self/exe"), 1;
+	exe[n] = '\0';
+	if (!strcmp(exe, CS_HELPER_PATH)) {
+		cs_fail(EINVAL, "run your shell, not the helper");
+		return 1;
+	}
+	struct passwd *pw = getpwuid(getuid());
+	char *home = pw && pw->pw_dir[0] == '/' ? strdup(pw->pw_dir) : NULL;
+
+	pidfd = cs_pidfd_open_checked(si.init_pid, si.init_start);
+	if (pidfd < 0) {
+		cs_fail(0, "your sandbox is no longer running (it was stopped); log in again");
+		return 1;
+	}
+	flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC |
+		CLONE_NEWCGROUP | (si.net_none ? CLONE_NEWNET : 0);
+	/* One call, all or nothing: either we are in every namespace of the
+	 * sandbox or in none. */
+	if (setns(pidfd, flags) < 0)
+		return cs_fail(errno, "join the sandbox of pid %d", (int)si.init_pid), 1;
+	close(pidfd);
+	if (!home || chdir(home) < 0)
+		(void)!chdir("/");
+	free(home);
+
+	child = fork();
+	if (child < 0)
+		return cs_fail(errno, "fork into the sandbox"), 1;
+	if (child == 0) {
+		for (int sig = 1; sig < NSIG; sig++)
+			signal(sig, SIG_DFL);
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		if (cs_privs_apply(&si) < 0)
+			_exit(126);
+		/* No fd beyond stdio crosses into the sandbox's shell. */
+		if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+			_exit(126);
+		/* The same path is the real program inside the sandbox: its
+		 * mount namespace never had our bind mount. */
+		execve(exe, argv, environ);
+		cs_fail(errno, "exec %s", exe);
+		_exit(127);
+	}
+	return cs_relay_wait(child);
+}

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/* File and path primitives for code that runs as root. */
+#ifndef CS_FSUTIL_H
+#define CS_FSUTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "lib/err.h"
+
+/*
+ * Open an absolute directory path as root, one component at a time with
+ * O_NOFOLLOW, so no symlink anywhere in it is followed. Every component must
+ * be owned by root; a component writable by group or others is accepted only
+ * with the sticky bit (like /tmp), where nobody else can rename the
+ * root-owned entry below it. The leaf is created with `mode` when missing and
+ * create is set, and must not be writable by group or others, nor grant more
+ * than `mode`. Returns an O_PATH|O_DIRECTORY fd or a negative errno.
+ */
+int cs_open_root_dir(const char *path, bool create, mode_t mode,
+		     struct cs_err *err);
+
+/*
+ * Make sure DATA/<user> exists as a directory owned by uid:gid with mode
+ * 0700, where datafd is DATA opened by cs_open_root_dir. Root creates and
+ * chowns only this one entry, through an fd opened with O_NOFOLLOW: what the
+ * user puts inside it is never touched by root. Returns an fd or -errno.
+ */
+int cs_open_user_dir(int datafd, const char *user, uid_t uid, gid_t gid,
+		     struct cs_err *err);
+
+/* Read at most len-1 bytes of a small file (proc, cgroupfs) and NUL
+ * terminate; returns the length or -errno. dirfd may be AT_FDCWD. */
+ssize_t cs_read_small(int dirfd, const char *path, char *buf, size_t len);
+
+/* Write a string to an existing file (cgroupfs, /proc) in one write();
+ * returns 0 or -errno. Never creates, never follows a final symlink. */
+int cs_write_str(int dirfd, const char *path, const char *s);
+
+/* A user or profile name that is safe as one path component. */
+bool cs_safe_component(const char *name);
+
+/* Write all of buf (retrying short writes and EINTR). */
+int cs_write_all(int fd, const void *buf, size_t len);
+
+#endif

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/* Processes by pidfd, identified by pid and start time so a recycled pid is
+ * never mistaken for the process we recorded. */
+#ifndef CS_PROC_H
+#define CS_PROC_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+/* Start time of pid in clock ticks since boot (/proc/PID/stat field 22). */
+int cs_proc_starttime(pid_t pid, unsigned long long *start);
+
+int cs_pidfd_open(pid_t pid);
+int cs_pidfd_send_signal(int pidfd, int sig);
+
+/* A pidfd for pid if it is still the process that started at `start`;
+ * -ESRCH when it has gone (or the pid was recycled). */
+int cs_pidfd_open_checked(pid_t pid, unsigned long long start);
+
+/* Is (pid, start) still alive? */
+bool cs_proc_alive(pid_t pid, unsigned long long start);
+
+/* Wait until the process behind pidfd has exited, at most timeout_ms;
+ * 0 when it has, -ETIMEDOUT otherwise. Works for non-children. */
+int cs_pidfd_wait_exit(int pidfd, int timeout_ms);
+
+#endif

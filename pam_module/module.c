@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pam_containsession: PAM entry points. Reads the policy, decides whether
+ * this login is sandboxed, and hands off to sandbox.c and sessionns.c.
+ * Every refusal is exactly one syslog line naming the user and the cause.
+ */
+#define PAM_SM_SESSION
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <security/pam_ext.h>
+#include <security/pam_modules.h>
+
+#include "pam_module/module.h"
+
+#define DATA_KEY "containsession-session"
+
+struct args {
+	const char *conf;
+	const char *confdir;
+	const char *helper;
+	bool debug;
+};
+
+static int parse_args(pam_handle_t *pamh, int argc, const char **argv,
+		      struct args *a)
+{
+	*a = (struct args){ CS_DEFAULT_CONF, CS_DEFAULT_CONFDIR, CS_HELPER_PATH, false };
+	for (int i = 0; i < argc; i++) {
+		if (!strncmp(argv[i], "conf=", 5))
+			a->conf = argv[i] + 5;
+		else if (!strncmp(argv[i], "confdir=", 8))
+			a->confdir = argv[i] + 8;
+		else if (!strncmp(argv[i], "helper=", 7))
+			a->helper = argv[i] + 7;
+		else if (!strcmp(argv[i], "debug"))
+			a->debug = true;
+		else {
+			pam_syslog(pamh, LOG_ERR, "unknown module argument '%s'", argv[i]);
+			return -1;
+		}
+	}
+	if (a->conf[0] != '/' || a->helper[0] != '/' || (a->confdir[0] && a->confdir[0] != '/')) {
+		pam_syslog(pamh, LOG_ERR, "conf=, confdir= and helper= must be absolute paths");
+		return -1;
+	}
+	return 0;
+}
+
+static void log_to_syslog(void *ctx, int prio, const char *msg)
+{
+	pam_syslog((pam_handle_t *)ctx, prio, "%s", msg);
+}
+
+/* The user's passwd entry and full group list (for @group rules). */
+static int lookup_user(struct cs_login *l, const char *name, char ***gnames,
+		       size_t *ngnames)
+{
+	struct passwd pw, *res = NULL;
+	char buf[16384];
+	int ng = 64;
+
+	if (getpwnam_r(name, &pw, buf, sizeof(buf), &res) != 0 || !res)
+		return -ENOENT;
+	l->user = strdup(pw.pw_name);
+	l->uid = pw.pw_uid;
+	l->gid = pw.pw_gid;
+	l->home = strdup(pw.pw_dir);
+	l->shell = strdup(pw.pw_shell[0] ? pw.pw_shell : "/bin/sh");
+	if (!l->user || !l->home || !l->shell)
+		return -ENOMEM;
+	for (;;) {
+		gid_t *g = realloc(l->gids, (size_t)ng * sizeof(gid_t));
+		if (!g)
+			return -ENOMEM;
+		l->gids = g;
+		int n = ng;
+		if (getgrouplist(l->user, l->gid, l->gids, &n) >= 0) {
+			l->ngids = n;
+			break;
+		}
+		if (n <= ng)
+			return -EIO;
+		ng = n;
+	}
+	*gnames = calloc((size_t)l->ngids + 1, sizeof(char *));
+	if (!*gnames)
+		return -ENOMEM;
+	*ngnames = 0;
+	for (int i = 0; i < l->ngids; i++) {
+		struct group gr, *gres = NULL;
+		char gbuf[16384];
+		if (getgrgid_r(l->gids[i], &gr, gbuf, sizeof(gbuf), &gres) == 0 && gres)
+			(*gnames)[(*ngnames)++] = strdup(gr.gr_name);
+	}
+	return 0;
+}
+
+static void login_free(struct cs_login *l)
+{
+	free(l->user);
+	free(l->home);
+	free(l->shell);
+	free(l->gids);
+	cs_policy_free(l->pol);
+}
+
+static void session_cleanup(pam_handle_t *pamh, void *data, int status)
+{
+	cs_session_free(data);
+	free(data);
+}
+
+PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
+				   const char **argv)
+{
+	struct args a;
+	struct cs_login l = { .pamh = pamh, .log = { log_to_syslog, pamh } };
+	struct cs_diag diag = { 0 };
+	struct cs_err err = { "" };
+	struct cs_session *s = NULL;
+	const char *name = NULL;
+	char **gnames = NULL;
+	size_t ngnames = 0;
+	int ret = PAM_SESSION_ERR;
+
+	if (parse_args(pamh, argc, argv, &a) < 0)
+		return PAM_SESSION_ERR;
+	l.debug = a.debug;
+	l.helper = a.helper;
+	if (pam_get_user(pamh, &name, NULL) != PAM_SUCCESS || !name) {
+		pam_syslog(pamh, LOG_ERR, "cannot determine the user");
+		return PAM_SESSION_ERR;
+	}
+	if (lookup_user(&l, name, &gnames, &ngnames) < 0) {
+		pam_syslog(pamh, LOG_ERR, "refusing session of %s: user lookup failed", name);
+		goto out;
+	}
+	/* uid 0 is never sandboxed, and is not even subject to a broken
+	 * policy: root must always be able to log in and fix it. */
+	if (l.uid == 0) {
+		ret = PAM_IGNORE;
+		goto out;
+	}
+	if (cs_policy_load(a.conf, a.confdir[0] ? a.confdir : NULL, &l.pol, &diag) < 0) {
+		pam_syslog(pamh, LOG_ERR, "refusing session of %s: policy error: %s%s",
+			   l.user, diag.nerrors ? diag.errors[0] : a.conf,
+			   diag.nerrors > 1 ? " (and more: run containsession check)" : "");
+		goto out;
+	}
+	const struct cs_rule *rule = cs_policy_match(l.pol, l.uid, l.user,
+						     (const char *const *)gnames, ngnames);
+	if (!rule || !rule->profile) {
+		if (l.debug)
+			pam_syslog(pamh, LOG_DEBUG, "%s: %s", l.user,
+				   rule ? "rule says off" : "no rule matches");
+		ret = PAM_IGNORE;
+		goto out;
+	}
+	l.prof = cs_policy_profile(l.pol, rule->profile);
+	s = calloc(1, sizeof(*s));
+	if (!l.prof || !s) {
+		pam_syslog(pamh, LOG_ERR, "refusing session of %s: internal error", l.user);
+		goto out;
+	}
+	if (cs_sandbox_open(&l, s, &err) < 0) {
+		pam_syslog(pamh, LOG_ERR, "refusing session of %s (uid %u, profile %s): %s",
+			   l.user, (unsigned)l.uid, l.prof->name, err.msg);
+		goto out;
+	}
+	if (cs_session_ns(&l, s, &err) < 0) {
+		struct cs_err e2;
+		pam_syslog(pamh, LOG_ERR, "refusing session of %s (uid %u, profile %s): %s",
+			   l.user, (unsigned)l.uid, l.prof->name, err.msg);
+		cs_sandbox_close(s, &l.log, &e2);
+		goto out;
+	}
+	if (pam_set_data(pamh, DATA_KEY, s, session_cleanup) != PAM_SUCCESS) {
+		struct cs_err e2;
+		pam_syslog(pamh, LOG_ERR, "refusing session of %s: pam_set_data failed", l.user);
+		cs_sandbox_close(s, &l.log, &e2);
+		goto out;
+	}
+	pam_syslog(pamh, LOG_INFO, "sandbox %s for %s (uid %u, profile %s, init pid %d)",
+		   s->created ? "created" : "joined", l.user, (unsigned)l.uid,
+		   l.prof->name, (int)s->init_pid);
+	s = NULL;
+	ret = PAM_SUCCESS;
+out:
+	if (s) {
+		cs_session_free(s);
+		free(s);
+	}
+	for (size_t i = 0; i < ngnames; i++)
+		free(gnames[i]);
+	free(gnames);
+	cs_diag_free(&diag);
+	login_free(&l);
+	return ret;
+}
+
+PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc,
+				    const char **argv)
+{
+	const void *data = NULL;
+	struct cs_log log = { log_to_syslog, pamh };
+	struct cs_err err = { "" };
+
+	/* No data: open_session ignored this login (or refused it). */
+	if (pam_get_data(pamh, DATA_KEY, &data) != PAM_SUCCESS || !data)
+		return PAM_IGNORE;
+	struct cs_session *s = (struct cs_session *)data;
+	if (cs_sandbox_close(s, &log, &err) < 0) {
+		pam_syslog(pamh, LOG_ERR, "closing session of uid %u: %s",
+			   (unsigned)s->uid, err.msg);
+		return PAM_SESSION_ERR;
+	}
+	return PAM_SUCCESS;
+}

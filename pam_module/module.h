@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/* Internal interface of pam_containsession.so. Everything here runs as root
+ * in sshd's privileged per-connection process. */
+#ifndef CS_MODULE_H
+#define CS_MODULE_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include <security/pam_modules.h>
+
+#include "config/policy.h"
+#include "lib/err.h"
+#include "lib/registry.h"
+
+/* The login being opened: who, and what the policy says for them. */
+struct cs_login {
+	pam_handle_t *pamh;
+	bool debug;
+	const char *helper;
+	char *user;
+	uid_t uid;
+	gid_t gid;
+	char *home;
+	char *shell;
+	gid_t *gids;
+	int ngids;
+	struct cs_policy *pol;
+	const struct cs_profile *prof;
+	struct cs_log log;
+};
+
+/* What open_session leaves for close_session (pam_set_data). */
+struct cs_session {
+	uid_t uid;
+	char *user;
+	char *profile;
+	char *state_dir;
+	pid_t self_pid;                 /* this [priv] process: the holder */
+	unsigned long long self_start;
+	pid_t init_pid;
+	unsigned long long init_start;
+	bool created;
+	size_t nself;
+	char *self_cg[CS_REG_MAX_CGROUPS]; /* where to move back at close */
+};
+
+/* sandbox.c: start or join the user's sandbox under the registry lock, and
+ * leave it (tearing down after the last session). */
+int cs_sandbox_open(struct cs_login *l, struct cs_session *s, struct cs_err *err);
+int cs_sandbox_close(struct cs_session *s, const struct cs_log *log,
+		     struct cs_err *err);
+void cs_session_free(struct cs_session *s);
+
+/* spawn.c: start the sandbox init as the user; returns its host pid. */
+int cs_spawn_init(struct cs_login *l, const char *data_user_dir,
+		  pid_t *pid, unsigned long long *start, struct cs_err *err);
+
+/* sessionns.c: the root-owned mount namespace of this login in which the
+ * helper stands in for the user's shell. */
+int cs_session_ns(struct cs_login *l, const struct cs_session *s,
+		  struct cs_err *err);
+
+#endif

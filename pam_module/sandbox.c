@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One sandbox per user, shared by all their sessions. Every step that reads
+ * or changes a user's sandbox runs under the lock of their registry entry,
+ * so concurrent logins of one user make exactly one sandbox, and a teardown
+ * never races a join.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <security/pam_ext.h>
+
+#include "lib/cgroup.h"
+#include "lib/fsutil.h"
+#include "lib/proc.h"
+#include "pam_module/module.h"
+
+static const char *home_name(enum cs_home_mode m)
+{
+	switch (m) {
+	case CS_HOME_OVERLAY: return "overlay";
+	case CS_HOME_OVERLAY_TMPFS: return "overlay-tmpfs";
+	case CS_HOME_BIND: return "bind";
+	default: return "tmpfs";
+	}
+}
+
+void cs_session_free(struct cs_session *s)
+{
+	free(s->user);
+	free(s->profile);
+	free(s->state_dir);
+	for (size_t i = 0; i < s->nself; i++)
+		free(s->self_cg[i]);
+	memset(s, 0, sizeof(*s));
+}
+
+/* Kill the init (and with it the whole PID namespace), then the cgroup.
+ * Root signals only the pidfd of the exact process recorded, never a pid
+ * that may have been recycled. */
+static int teardown(const struct cs_reg_entry *e, struct cs_err *err)
+{
+	int fd = cs_pidfd_open_checked(e->init_pid, e->init_start);
+
+	if (fd >= 0) {
+		cs_pidfd_send_signal(fd, SIGKILL);
+		/* PID 1 of a namespace exits only after the kernel has
+		 * killed every other process in it. */
+		if (cs_pidfd_wait_exit(fd, 5000) < 0) {
+			close(fd);
+			return cs_err_set(err, ETIMEDOUT, "sandbox init %d did not exit",
+					  (int)e->init_pid);
+		}
+		close(fd);
+	}
+	return cs_cgroup_destroy(e->cgroups, e->ncgroups, err);
+}
+
+/* Where the overlay upper layer lives: DATA/<user>, made by root with the
+ * user as owner; everything below it is the helper's, done as the user. */
+static int prepare_data_dir(struct cs_login *l, char **path, struct cs_err *err)
+{
+	int dfd, ufd;
+
+	*path = NULL;
+	if (l->prof->home != CS_HOME_OVERLAY && l->prof->home != CS_HOME_OVERLAY_TMPFS)
+		return 0;
+	dfd = cs_open_root_dir(l->pol->data_dir, true, 0755, err);
+	if (dfd < 0)
+		return dfd;
+	ufd = cs_open_user_dir(dfd, l->user, l->uid, l->gid, err);
+	close(dfd);
+	if (ufd < 0)
+		return ufd;
+	close(ufd);
+	if (asprintf(path, "%s/%s", l->pol->data_dir, l->user) < 0)
+		return cs_err_set(err, ENOMEM, "data dir path");
+	return 0;
+}
+
+static int create(struct cs_login *l, struct cs_cgroup *cg, struct cs_reg_entry *e,
+		  struct cs_err *err)
+{
+	_cleanup_free_ char *data = NULL;
+	int r;
+
+	if ((r = prepare_data_dir(l, &data, err)) < 0)
+		return r;
+	if (cg->backend && (r = cg->backend->setup(cg, l->prof, &l->log, err)) < 0)
+		return r;
+	/* Into the user's cgroup before forking the init: it and every
+	 * process of this login inherit it. */
+	if ((r = cs_cgroup_attach(cg->dirs, cg->n, getpid(), err)) < 0)
+		return r;
+	cs_reg_entry_free(e);
+	r = cs_spawn_init(l, data, &e->init_pid, &e->init_start, err);
+	if (r < 0)
+		return r;
+	e->present = true;
+	e->uid = l->uid;
+	e->gid = l->gid;
+	snprintf(e->user, sizeof(e->user), "%s", l->user);
+	snprintf(e->profile, sizeof(e->profile), "%s", l->prof->name);
+	snprintf(e->home, sizeof(e->home), "%s", home_name(l->prof->home));
+	e->net_none = l->prof->network == CS_NET_NONE;
+	e->created = (long long)time(NULL);
+	for (size_t i = 0; i < cg->n; i++) {
+		e->cgroups[i] = strdup(cg->dirs[i]);
+		if (!e->cgroups[i])
+			return cs_err_set(err, ENOMEM, "registry entry");
+		e->ncgroups++;
+	}
+	return 0;
+}
+
+int cs_sandbox_open(struct cs_login *l, struct cs_session *s, struct cs_err *err)
+{
+	struct cs_cgroup cg;
+	struct cs_reg reg = { .fd = -1 };
+	struct cs_reg_entry e = { 0 };
+	_cleanup_close_ int statefd = -1;
+	bool fresh = false;
+	int r;
+
+	if (strlen(l->user) >= sizeof(e.user))
+		return cs_err_set(err, ENAMETOOLONG, "user name");
+	s->uid = l->uid;
+	s->self_pid = getpid();
+	if ((r = cs_proc_starttime(s->self_pid, &s->self_start)) < 0)
+		return cs_err_set(err, -r, "own start time");
+	s->user = strdup(l->user);
+	s->profile = strdup(l->prof->name);
+	s->state_dir = strdup(l->pol->state_dir);
+	if (!s->user || !s->profile || !s->state_dir)
+		return cs_err_set(err, ENOMEM, "session");
+
+	statefd = cs_open_root_dir(l->pol->state_dir, true, 0700, err);
+	if (statefd < 0)
+		return statefd;
+	r = cs_cgroup_resolve(l->pol->cgroup, l->pol->cgroup_root, l->uid, &cg, &l->log, err);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < cg.n; i++)
+		s->self_cg[s->nself++] = strdup(cg.self[i]);
+
+	if ((r = cs_reg_lock(statefd, l->uid, &reg, err)) < 0)
+		goto out_cg;
+	if ((r = cs_reg_read(&reg, &e, err)) < 0)
+		goto out_unlock;
+	if (e.present) {
+		cs_reg_prune(&e);
+		if (!cs_proc_alive(e.init_pid, e.init_start)) {
+			/* The init died (killed by the user, or OOM): its PID
+			 * namespace is gone with it. Start afresh; the cgroup
+			 * directory is reused. */
+			if (l->debug)
+				pam_syslog(l->pamh, LOG_DEBUG, "stale sandbox of %s (init %d gone)",
+					   l->user, (int)e.init_pid);
+			cs_reg_entry_free(&e);
+		}
+	}
+	if (!e.present) {
+		fresh = true;
+		r = create(l, &cg, &e, err);
+		if (r < 0)
+			goto out_undo;
+		s->created = true;
+	} else if ((r = cs_cgroup_attach(e.cgroups, e.ncgroups, getpid(), err)) < 0) {
+		goto out_undo;
+	}
+	if (cs_reg_add_holder(&e, s->self_pid, s->self_start) < 0) {
+		r = cs_err_set(err, ENOMEM, "registry entry");
+		goto out_undo;
+	}
+	if ((r = cs_reg_write(&reg, &e, err)) < 0)
+		goto out_undo;
+	s->init_pid = e.init_pid;
+	s->init_start = e.init_start;
+	cs_reg_unlock(&reg);
+	cs_reg_entry_free(&e);
+	cs_cgroup_free(&cg);
+	return 0;
+
+out_undo:
+	/* Leave nothing half-made: back out of the cgroup, and if this call
+	 * made the sandbox, take it down again. */
+	cs_cgroup_attach(s->self_cg, s->nself, getpid(), NULL);
+	if (fresh) {
+		if (e.init_pid > 1) {
+			struct cs_err ignored;
+			teardown(&e, &ignored);
+		} else if (cg.backend) {
+			cs_cgroup_destroy(cg.dirs, cg.n, NULL);
+		}
+		cs_reg_remove(&reg, NULL);
+	}
+out_unlock:
+	cs_reg_unlock(&reg);
+	cs_reg_entry_free(&e);
+out_cg:
+	cs_cgroup_free(&cg);
+	return r;
+}
+
+int cs_sandbox_close(struct cs_session *s, const struct cs_log *log,
+		     struct cs_err *err)
+{
+	struct cs_reg reg = { .fd = -1 };
+	struct cs_reg_entry e = { 0 };
+	int statefd, r;
+
+	/* Out of the user's cgroup first: it is removed below, and a cgroup
+	 * that still holds us cannot be. */
+	cs_cgroup_attach(s->self_cg, s->nself, getpid(), NULL);
+
+	statefd = cs_open_root_dir(s->state_dir, false, 0700, err);
+	if (statefd < 0)
+		return statefd;
+	r = cs_reg_lock_existing(statefd, s->uid, &reg, err);
+	if (r == -ENOENT) {
+		/* Already gone: `containsession stop`, or a later login found
+		 * it stale and made a new one. */
+		close(statefd);
+		return 0;
+	}
+	if (r < 0)
+		goto out;
+	if ((r = cs_reg_read(&reg, &e, err)) < 0 || !e.present)
+		goto out;
+	bool mine = cs_reg_del_holder(&e, s->self_pid, s->self_start);
+	cs_reg_prune(&e);
+	/* Only the sandbox this session joined is ours to end: a newer one
+	 * (made after ours died) belongs to other sessions. */
+	if (mine && e.nholders == 0 && e.init_pid == s->init_pid &&
+	    e.init_start == s->init_start) {
+		r = teardown(&e, err);
+		struct cs_err rm;
+		if (cs_reg_remove(&reg, &rm) < 0 && r == 0) {
+			*err = rm;
+			r = -EIO;
+		}
+		if (r == 0)
+			cs_logf(log, LOG_INFO, "sandbox torn down for %s (uid %u, profile %s, init pid %d)",
+				s->user, (unsigned)s->uid, s->profile, (int)s->init_pid);
+	} else if (mine) {
+		r = cs_reg_write(&reg, &e, err);
+	}
+out:
+	cs_reg_unlock(&reg);
+	cs_reg_entry_free(&e);
+	close(statefd);
+	return r;
+}

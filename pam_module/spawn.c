@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Start the sandbox init: fork from sshd's [priv] process, drop to the user
+ * for good, exec the helper. The helper builds the namespaces with the
+ * user's own rights (an unprivileged user namespace), so root never enters
+ * or builds anything the user owns.
+ *
+ * The helper reports on fd 3: "pid=N" (the init's pid in our PID namespace),
+ * then "ready" or "error=MESSAGE".
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/fsutil.h"
+#include "lib/proc.h"
+#include "pam_module/module.h"
+
+#define READY_TIMEOUT_MS 15000
+
+static const char *home_arg(enum cs_home_mode m)
+{
+	static const char *names[] = { "overlay", "overlay-tmpfs", "bind", "tmpfs" };
+	return names[m];
+}
+
+/* In the child, between fork and exec: only async-signal-safe calls. */
+static void __attribute__((noreturn))
+child(const struct cs_login *l, int wfd, char *const argv[], char *const envp[])
+{
+	static const char msg[] = "error=cannot drop privileges or exec the helper\n";
+	sigset_t all;
+	int nullfd;
+
+	/* sshd's handlers and mask must not leak into the sandbox init. */
+	for (int sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_DFL);
+	sigfillset(&all);
+	sigprocmask(SIG_UNBLOCK, &all, NULL);
+	/* Its own session: no controlling terminal of sshd's. */
+	if (setsid() < 0)
+		goto fail;
+	/* Only the report pipe is passed on; sshd's sockets and keys are
+	 * not (close_range below). */
+	if (dup2(wfd, 3) < 0)
+		goto fail;
+	nullfd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (nullfd < 0 || dup2(nullfd, 0) < 0 || dup2(nullfd, 1) < 0 || dup2(nullfd, 2) < 0)
+		goto fail;
+	if (syscall(SYS_close_range, 4, ~0U, 0) < 0)
+		goto fail;
+	/* Drop to the user for good: groups, gid, then uid (all three ids),
+	 * and prove it by failing to get root back, as OpenSSH does. */
+	if (setgroups((size_t)l->ngids, l->gids) < 0 ||
+	    setresgid(l->gid, l->gid, l->gid) < 0 ||
+	    setresuid(l->uid, l->uid, l->uid) < 0)
+		goto fail;
+	if (setuid(0) == 0 || seteuid(0) == 0 || getuid() != l->uid || geteuid() != l->uid)
+		goto fail;
+	umask(077);
+	execve(l->helper, argv, envp);
+fail:
+	(void)!write(3, msg, sizeof(msg) - 1);
+	(void)!write(wfd, msg, sizeof(msg) - 1);
+	_exit(127);
+}
+
+/* Read the helper's report until "ready", "error=" or the deadline. */
+static int read_report(int rfd, pid_t *pid, struct cs_err *err)
+{
+	char buf[1024];
+	size_t len = 0;
+	bool ready = false;
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+
+	for (;;) {
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		long left = READY_TIMEOUT_MS - ((now.tv_sec - t0.tv_sec) * 1000 +
+						 (now.tv_nsec - t0.tv_nsec) / 1000000);
+		struct pollfd p = { .fd = rfd, .events = POLLIN };
+		if (left <= 0)
+			return cs_err_set(err, ETIMEDOUT, "sandbox init did not get ready");
+		int r = poll(&p, 1, (int)left);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return cs_err_set(err, errno, "wait for sandbox init");
+		if (r == 0)
+			continue;
+		ssize_t n = read(rfd, buf + len, sizeof(buf) - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return cs_err_set(err, errno, "read from sandbox init");
+		if (n == 0 && ready && *pid > 1)
+			return 0;
+		if (n == 0)
+			return cs_err_set(err, EPROTO, ready ? "sandbox init gave no pid" :
+					  "sandbox init exited before it was ready");
+		len += (size_t)n;
+		buf[len] = '\0';
+		char *line, *nl;
+		for (line = buf; (nl = strchr(line, '\n')); line = nl + 1) {
+			*nl = '\0';
+			if (!strncmp(line, "pid=", 4))
+				*pid = (pid_t)atoi(line + 4);
+			else if (!strcmp(line, "ready"))
+				ready = true;
+			else if (!strncmp(line, "error=", 6))
+				return cs_err_set(err, 0, "sandbox init: %s", line + 6);
+		}
+		/* Both the pid (from the helper's first process) and "ready"
+		 * (from the init) are needed, in whichever order they come. */
+		if (ready && *pid > 1)
+			return 0;
+		len = strlen(line);
+		memmove(buf, line, len + 1);
+		if (len >= sizeof(buf) - 1)
+			return cs_err_set(err, EPROTO, "sandbox init: report too long");
+	}
+}
+
+int cs_spawn_init(struct cs_login *l, const char *data, pid_t *pid,
+		  unsigned long long *start, struct cs_err *err)
+{
+	char uid[16], gid[16], host[256] = "", hostname[65];
+	struct sigaction dfl = { .sa_handler = SIG_DFL }, old;
+	int p[2], r, status;
+	pid_t c;
+
+	*pid = 0;
+	if (gethostname(host, sizeof(host) - 1) < 0)
+		return cs_err_set(err, errno, "gethostname");
+	host[strcspn(host, ".")] = '\0';
+	if (cs_expand_hostname(l->prof->hostname, l->user, host, hostname, sizeof(hostname)) < 0)
+		return cs_err_set(err, EINVAL, "hostname '%s' of profile %s is not a valid hostname for %s",
+				  l->prof->hostname, l->prof->name, l->user);
+	snprintf(uid, sizeof(uid), "%u", (unsigned)l->uid);
+	snprintf(gid, sizeof(gid), "%u", (unsigned)l->gid);
+	char *argv[] = {
+		"containsession-helper", "init",
+		"--user", l->user, "--uid", uid, "--gid", gid,
+		"--home", l->home, "--home-mode", (char *)home_arg(l->prof->home),
+		"--data", (char *)(data ? data : "-"),
+		"--tmp", l->prof->tmp == CS_TMP_PRIVATE ? "private" : "host",
+		"--net", l->prof->network == CS_NET_NONE ? "none" : "host",
+		"--hostname", hostname, NULL
+	};
+	char *envp[] = { "PATH=/usr/local/bin:/usr/bin:/bin", NULL };
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return cs_err_set(err, errno, "pipe");
+	/* As pam_namespace does: sshd's SIGCHLD handler must not reap our
+	 * child before waitpid() below does. */
+	sigaction(SIGCHLD, &dfl, &old);
+	c = fork();
+	if (c < 0) {
+		r = cs_err_set(err, errno, "fork");
+		close(p[0]);
+		close(p[1]);
+		sigaction(SIGCHLD, &old, NULL);
+		return r;
+	}
+	if (c == 0)
+		child(l, p[1], argv, envp);
+	close(p[1]);
+	r = read_report(p[0], pid, err);
+	close(p[0]);
+	/* The helper's first process exits once the init is running; the
+	 * init itself is re-parented away from sshd. */
+	while (waitpid(c, &status, 0) < 0 && errno == EINTR)
+		;
+	sigaction(SIGCHLD, &old, NULL);
+	if (r == 0 && (r = cs_proc_starttime(*pid, start)) < 0)
+		r = cs_err_set(err, -r, "sandbox init %d vanished", (int)*pid);
+	if (r < 0 && *pid > 1) {
+		/* Failed after the init started: do not leave it behind. The
+		 * pid was reported a moment ago by a process of the user's,
+		 * and the signal goes through a pidfd taken now. */
+		int fd = cs_pidfd_open(*pid);
+		if (fd >= 0) {
+			cs_pidfd_send_signal(fd, SIGKILL);
+			cs_pidfd_wait_exit(fd, 5000);
+			close(fd);
+		}
+		*pid = 0;
+	}
+	return r;
+}
