@@ -9,6 +9,7 @@
 #define CS_HELPER_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "lib/sessionfile.h"
@@ -51,5 +52,10 @@ int cs_relay_wait(pid_t child);
 
 /* privs.c: what the shell may keep (capabilities, no_new_privs). */
 int cs_privs_apply(const struct cs_session_info *si);
+
+/* caps.c, seccomp.c */
+int cs_caps_apply(const struct cs_session_info *si);
+uint64_t cs_caps_default_mask(void);
+int cs_seccomp_apply(void);
 
 #endif
