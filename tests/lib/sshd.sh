@@ -1,0 +1,890 @@
+# shellcheck shell=bash
+#
+# tests/lib/sshd.sh — a private, throw-away sshd that uses its own PAM
+# service, for the integration tests (tests/integration/run) and the demo
+# (scripts/demo). Source it from bash; it defines functions and variables
+# only (no side effects until cs_env_setup is called). Needs root.
+#
+# What cs_env_setup puts in place (see DESIGN.md, "Testing with a real sshd
+# without touching the host's"), and cs_env_cleanup takes away again:
+#
+#   $CS_T                     temp dir, root-owned 0755, under /run (not /tmp:
+#                             sshd's StrictModes rejects an AuthorizedKeysFile
+#                             below a group/world-writable directory)
+#   /usr/local/sbin/sshd-cstest  symlink to /usr/sbin/sshd (only if missing;
+#                             removed only if we made it)
+#   /etc/pam.d/sshd-cstest    copy of /etc/pam.d/sshd + our session line
+#                             (CS_NO_MODULE=1: without it)
+#   /run/sshd                 sshd's privilege separation dir, only if missing
+#                             (no init system made it on a host whose sshd
+#                             never ran); removed only if we made it
+#   /dev/log                  only if there is no syslog at all: a small
+#                             listener copies what PAM modules send to syslog
+#                             into $CS_T/syslog (CS_SYSLOG_CAPTURE=0 turns it
+#                             off); removed only if we made it
+#   users, groups             by cs_user_add / cs_group_add, names cstest*
+#
+# The caller must install the cleanup trap *before* calling cs_env_setup:
+#
+#   . tests/lib/sshd.sh
+#   trap cs_env_cleanup EXIT; trap 'exit 130' INT; trap 'exit 143' TERM
+#   cs_env_setup || exit 1
+#   cs_user_add cstest1
+#   cs_policy_text | cs_policy_write
+#   cs_ssh cstest1 -- id -u
+#
+# Variables set by cs_env_setup and exported (so test scripts started from
+# the caller see them; they re-source this file for the functions):
+#   CS_T CS_PORT CS_HOST CS_KEY CS_SSHD_BIN CS_SSHD_PID CS_SSHD_PIDFILE
+#   CS_SSHD_CONFIG CS_SSHD_LOG CS_SYSLOG (file, or empty when the host has its
+#   own syslog) CS_PAM_FILE CS_POLICY CS_POLICY_DIR CS_STATE_DIR CS_DATA_DIR
+#   CS_CG_NAME (cstest-<pid>) CS_CGROUP_ROOT (./cstest-<pid>) CS_CG_PARENTS
+#   (file: one "KEY<TAB>DIR" line per cgroup hierarchy: sshd's own cgroup
+#   directory; KEY is the v1 controller list or "unified") CS_NO_MODULE
+#   CS_LIB_DIR CS_TOP CS_START_EPOCH
+#
+# Functions (details above each):
+#   environment  cs_env_setup, cs_env_cleanup, cs_verify_host_clean,
+#                cs_env_touched, cs_user_add NAME [GROUPS], cs_group_add NAME
+#   policy       cs_policy_text, cs_policy_write (stdin), cs_policy_reset
+#   clients      cs_ssh USER [OPTS] -- CMD, cs_ssh_exec (same, exec'ing),
+#                cs_scp ARGS, cs_sftp USER ARGS, cs_rsync ARGS, cs_ssh_cmd
+#   host views   cs_wait_clean USER [SECS], cs_user_leftovers USER,
+#                cs_uid_pids UID, cs_cgroup_dirs [PID], cs_user_cgroup_dirs UID,
+#                cs_cgroup_has_controller NAME, cs_user_limit_file UID memory|pids,
+#                cs_mounts_mentioning PATH, cs_wait_sshd_idle [SECS],
+#                cs_log_mark, cs_logs [MARK], cs_pam_module_dir
+
+CS_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+CS_TOP=$(cd "$CS_LIB_DIR/../.." && pwd)
+CS_HOST=127.0.0.1
+CS_SSHD_BIN=/usr/local/sbin/sshd-cstest
+CS_REAL_SSHD=${CS_REAL_SSHD:-/usr/sbin/sshd}
+CS_PAM_FILE=/etc/pam.d/sshd-cstest
+CS_PAM_SOURCE=${CS_PAM_SOURCE:-/etc/pam.d/sshd}
+CS_SFTP_SERVER=${CS_SFTP_SERVER:-/usr/lib/openssh/sftp-server}
+CS_PRIVSEP_DIR=/run/sshd
+CS_USER_PREFIX=cstest
+CS_NO_MODULE=${CS_NO_MODULE:-}
+export CS_LIB_DIR CS_TOP CS_HOST CS_SSHD_BIN CS_PAM_FILE CS_NO_MODULE
+
+cs_log() { printf 'cstest: %s\n' "$*" >&2; }
+
+# ---- small helpers ---------------------------------------------------------
+
+# Every path component from / down to DIR is root-owned and not writable by
+# group or others (what sshd's StrictModes demands of AuthorizedKeysFile's
+# directories, and what the module may demand of state_dir and data_dir).
+cs__secure_dir() {
+	local d=$1 st owner mode
+	while :; do
+		st=$(stat -L -c '%u %a' "$d") || return 1
+		read -r owner mode <<<"$st"
+		if [ "$owner" != 0 ] || [ $((8#$mode & 8#022)) -ne 0 ]; then
+			cs_log "$d: owner uid $owner, mode $mode — needs root-owned, not group/world-writable"
+			return 1
+		fi
+		[ "$d" = / ] && return 0
+		d=$(dirname "$d")
+	done
+}
+
+# PIDs of all descendants of PID (not PID itself), parents first.
+cs__descendants() {
+	ps -e -o pid=,ppid= | awk -v root="$1" '
+		{ kids[$2] = kids[$2] " " $1 }
+		END {
+			n = split(kids[root], q, " ")
+			for (i = 1; i <= n; i++) {
+				print q[i]
+				m = split(kids[q[i]], k, " ")
+				for (j = 1; j <= m; j++) q[++n] = k[j]
+			}
+		}'
+}
+
+# PIDs of live processes whose real or effective uid is UID (zombies are
+# left out: they hold nothing and only their parent can reap them; on hosts
+# whose PID 1 reaps lazily they linger for a while).
+cs_uid_pids() {
+	ps -e -o pid=,ruid=,euid=,stat= | awk -v u="$1" '($2 == u || $3 == u) && $4 !~ /^Z/ { print $1 }'
+}
+
+# Signal PIDs (TERM), wait up to 5 s, then KILL what is left. By pid only.
+cs__kill_pids() {
+	local p left
+	[ $# -gt 0 ] || return 0
+	kill -TERM "$@" 2>/dev/null
+	for _ in $(seq 50); do
+		left=()
+		for p in "$@"; do kill -0 "$p" 2>/dev/null && left+=("$p"); done
+		[ ${#left[@]} -eq 0 ] && return 0
+		sleep 0.1
+	done
+	kill -KILL "${left[@]}" 2>/dev/null
+	sleep 0.2
+}
+
+# The cgroup directories of PID (default: this shell) in every mounted
+# hierarchy, one "KEY<TAB>DIR" line each; KEY is the v1 controller list as in
+# /proc/PID/cgroup ("memory", "cpu,cpuacct", "name=systemd") or "unified".
+cs_cgroup_dirs() {
+	local pid=${1:-$BASHPID}
+	awk '
+		function covers(c, opts,   n, a, m, b, i, j, ok) {
+			n = split(c, a, ","); m = split(opts, b, ",")
+			for (i = 1; i <= n; i++) {
+				ok = 0
+				for (j = 1; j <= m; j++) if (a[i] == b[j]) ok = 1
+				if (!ok) return 0
+			}
+			return 1
+		}
+		FNR == NR {
+			i = index($0, ":"); rest = substr($0, i + 1)
+			j = index(rest, ":")
+			cg[substr(rest, 1, j - 1)] = substr(rest, j + 1)
+			next
+		}
+		{
+			sep = 0
+			for (k = 7; k <= NF; k++) if ($k == "-") { sep = k; break }
+			if (!sep) next
+			fstype = $(sep + 1); opts = $(sep + 3); root = $4; mnt = $5
+			if (fstype == "cgroup2") key = ""
+			else if (fstype == "cgroup") {
+				key = "-"
+				for (c in cg) if (c != "" && covers(c, opts)) { key = c; break }
+				if (key == "-") next
+			} else next
+			if (!(key in cg) || seen[key]++) next
+			p = cg[key]
+			if (root != "/") {
+				if (p != root && index(p, root "/") != 1) next
+				p = substr(p, length(root) + 1)
+			}
+			if (p == "/") p = ""
+			printf "%s\t%s%s\n", (key == "" ? "unified" : key), mnt, p
+		}' "/proc/$pid/cgroup" /proc/self/mountinfo
+}
+
+# ---- setup -----------------------------------------------------------------
+
+cs__pick_port() {
+	local p
+	for _ in $(seq 50); do
+		p=$((20000 + RANDOM % 40000))
+		if [ -z "$(ss -Htan "( sport = :$p )" 2>/dev/null)" ]; then
+			echo "$p"
+			return 0
+		fi
+	done
+	return 1
+}
+
+cs__write_sshd_config() {
+	cat >"$CS_SSHD_CONFIG" <<EOF
+# Written by tests/lib/sshd.sh for $CS_SSHD_BIN; removed with $CS_T.
+Port $CS_PORT
+ListenAddress $CS_HOST
+HostKey $CS_T/ssh_host_ed25519_key
+PidFile $CS_SSHD_PIDFILE
+UsePAM yes
+AuthorizedKeysFile $CS_T/keys/%u
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin prohibit-password
+StrictModes yes
+# Only the test users and root may log in to this sshd.
+AllowUsers root $CS_USER_PREFIX*
+Subsystem sftp $CS_SFTP_SERVER
+MaxStartups 100:30:200
+MaxSessions 50
+LogLevel VERBOSE
+# Keep "Last login" and the motd out of the tests' output.
+PrintMotd no
+PrintLastLog no
+EOF
+	chmod 0644 "$CS_SSHD_CONFIG"
+}
+
+# Can a process of ours set its audit loginuid (what pam_loginuid does in
+# sshd's privileged child, which inherits ours)? Not in containers without
+# CAP_AUDIT_CONTROL once a loginuid is set. Probed in a throw-away child.
+cs__loginuid_settable() {
+	[ -e /proc/self/loginuid ] || return 0 # no audit: pam_loginuid ignores it
+	bash -c 'echo 65534 >/proc/self/loginuid' 2>/dev/null
+}
+
+cs__write_pam_file() {
+	local tmp=$CS_T/pam.sshd-cstest
+	{
+		if cs__loginuid_settable; then
+			cat "$CS_PAM_SOURCE"
+		else
+			# Adapted: this host (a container?) refuses to set the
+			# loginuid, so Debian's "session required pam_loginuid.so"
+			# would fail every session of this test sshd. Made optional
+			# here only, as container images of sshd usually do.
+			sed -E 's/^(session[[:space:]]+)required([[:space:]]+pam_loginuid\.so)/# cstest: loginuid cannot be set on this host: required -> optional\n\1optional\2/' "$CS_PAM_SOURCE"
+			cs_log "this host refuses to set the audit loginuid: pam_loginuid made optional in $CS_PAM_FILE"
+		fi
+		echo
+		echo "# Added by containsession tests/lib/sshd.sh (removed at exit)."
+		if [ -n "$CS_NO_MODULE" ]; then
+			echo "# CS_NO_MODULE=1: pam_containsession.so left out of this stack."
+		else
+			echo "session required pam_containsession.so conf=$CS_POLICY confdir=$CS_POLICY_DIR${CS_MODULE_ARGS:+ $CS_MODULE_ARGS}"
+		fi
+	} >"$tmp" || return 1
+	install -o root -g root -m 0644 "$tmp" "$CS_PAM_FILE" || return 1
+	CS__MADE_PAM=1
+	rm -f "$tmp"
+}
+
+# Where libpam looks for modules (the directory that holds pam_unix.so).
+cs_pam_module_dir() {
+	local d
+	for d in ${PAMDIR:-} /lib/x86_64-linux-gnu/security /usr/lib/x86_64-linux-gnu/security \
+		/lib/aarch64-linux-gnu/security /usr/lib/aarch64-linux-gnu/security \
+		/lib/security /usr/lib/security /lib64/security /usr/lib64/security; do
+		[ -e "$d/pam_unix.so" ] && { echo "$d"; return 0; }
+	done
+	return 1
+}
+
+# Copy syslog(3) messages into $CS_T/syslog when nothing listens on /dev/log
+# (minimal containers and VMs without a syslog daemon): PAM modules report
+# through syslog only, and the tests want to read what they said.
+cs__syslog_capture_start() {
+	CS_SYSLOG=
+	[ "${CS_SYSLOG_CAPTURE:-1}" = 0 ] && return 0
+	[ -e /dev/log ] || [ -L /dev/log ] && return 0
+	command -v perl >/dev/null || return 0
+	CS_SYSLOG=$CS_T/syslog
+	: >"$CS_SYSLOG"
+	chmod 0600 "$CS_SYSLOG"
+	perl -MIO::Socket::UNIX -MSocket -e '
+		my ($path, $out) = @ARGV;
+		my $s = IO::Socket::UNIX->new(Type => SOCK_DGRAM, Local => $path)
+			or die "syslog capture: $path: $!\n";
+		chmod 0666, $path;
+		open(my $o, ">>", $out) or die "$out: $!\n";
+		$o->autoflush(1);
+		$SIG{TERM} = sub { exit 0 };
+		while (defined $s->recv(my $m, 65536)) {
+			$m =~ s/\s+\z//;
+			print $o "$m\n";
+		}' /dev/log "$CS_SYSLOG" </dev/null >>"$CS_T/syslog-capture.err" 2>&1 {CS__LOCK_FD}<&- &
+	CS__SYSLOG_PID=$!
+	CS__WAS_SYSLOG_PID=$!
+	for _ in $(seq 50); do
+		[ -S /dev/log ] && { CS__MADE_DEVLOG=1; CS__WAS_DEVLOG=1; return 0; }
+		kill -0 "$CS__SYSLOG_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	cs_log "could not capture syslog on /dev/log: $(cat "$CS_T/syslog-capture.err" 2>/dev/null)"
+	cs__kill_pids "$CS__SYSLOG_PID"
+	CS__SYSLOG_PID=
+	CS_SYSLOG=
+	return 0
+}
+
+# Does the sshd on CS_PORT answer with an SSH banner?
+cs__sshd_answers() {
+	# shellcheck disable=SC2016 # the inner bash expands them
+	timeout 3 bash -c 'exec 3<>"/dev/tcp/$1/$2" && IFS= read -r l <&3 && [[ $l == SSH-2.0-* ]]' \
+		_ "$CS_HOST" "$CS_PORT" 2>/dev/null
+}
+
+cs__start_sshd() {
+	local pid
+	for _ in 1 2 3 4 5; do
+		CS_PORT=$(cs__pick_port) || { cs_log "no free port found"; return 1; }
+		cs__write_sshd_config
+		if ! "$CS_SSHD_BIN" -t -f "$CS_SSHD_CONFIG" >"$CS_T/sshd-t.out" 2>&1; then
+			cs_log "sshd -t rejected $CS_SSHD_CONFIG:"
+			cat "$CS_T/sshd-t.out" >&2
+			return 1
+		fi
+		rm -f "$CS_SSHD_PIDFILE"
+		# -D: stay in the foreground (as our child, so it can be waited
+		# for); it still writes PidFile. Started by its full path: sshd
+		# re-executes itself by argv[0], and takes the PAM service name
+		# from it.
+		"$CS_SSHD_BIN" -D -f "$CS_SSHD_CONFIG" -E "$CS_SSHD_LOG" \
+			</dev/null >>"$CS_T/sshd.out" 2>&1 {CS__LOCK_FD}<&- &
+		pid=$!
+		CS__SSHD_CHILD=$pid
+		for _ in $(seq 100); do
+			if ! kill -0 "$pid" 2>/dev/null; then
+				wait "$pid" 2>/dev/null
+				CS__SSHD_CHILD=
+				break
+			fi
+			if [ "$(cat "$CS_SSHD_PIDFILE" 2>/dev/null)" = "$pid" ] && cs__sshd_answers; then
+				CS_SSHD_PID=$pid
+				CS__WAS_SSHD_PID=$pid
+				export CS_PORT CS_SSHD_PID
+				return 0
+			fi
+			sleep 0.1
+		done
+		if [ -n "$CS__SSHD_CHILD" ]; then
+			cs_log "sshd (pid $pid) did not answer on $CS_HOST:$CS_PORT within 10 s; its log:"
+			cat "$CS_SSHD_LOG" "$CS_T/sshd.out" 2>/dev/null | sed 's/^/  | /' >&2
+			CS_SSHD_PID=$pid
+			CS__WAS_SSHD_PID=$pid
+			return 1
+		fi
+		if grep -q 'Bind to port .* failed\|Address already in use' "$CS_SSHD_LOG"; then
+			cs_log "port $CS_PORT was taken meanwhile; trying another"
+			: >"$CS_SSHD_LOG"
+			continue
+		fi
+		cs_log "sshd failed to start; its log ($CS_SSHD_LOG):"
+		cat "$CS_SSHD_LOG" "$CS_T/sshd.out" 2>/dev/null | sed 's/^/  | /' >&2
+		return 1
+	done
+	cs_log "sshd could not bind a free port after 5 tries"
+	return 1
+}
+
+# Set up everything (see the top of this file) and start sshd; returns once
+# sshd accepts connections. Root only. Non-zero (with a message, and sshd's
+# log when it failed to start) on error; cs_env_cleanup undoes a partial setup.
+cs_env_setup() {
+	local base=${CS_TMPBASE:-/run} c
+
+	if [ "$(id -u)" != 0 ]; then
+		cs_log "needs root (creates users, a PAM service and an sshd)"
+		return 1
+	fi
+	for c in ssh ssh-keygen sftp scp useradd userdel groupadd groupdel ps ss flock timeout; do
+		command -v "$c" >/dev/null || { cs_log "missing command: $c"; return 1; }
+	done
+	for c in "$CS_REAL_SSHD" "$CS_SFTP_SERVER" "$CS_PAM_SOURCE"; do
+		[ -e "$c" ] || { cs_log "missing: $c (openssh-server)"; return 1; }
+	done
+
+	# One environment at a time on this host (users and PAM service names
+	# are fixed). The lock goes away with this shell.
+	exec {CS__LOCK_FD}</etc/pam.d || return 1
+	if ! flock -n "$CS__LOCK_FD"; then
+		cs_log "another containsession test run or demo holds the lock (flock on /etc/pam.d)"
+		exec {CS__LOCK_FD}<&-
+		CS__LOCK_FD=
+		return 1
+	fi
+	CS__HAD_LOCK=1
+	if [ -e "$CS_PAM_FILE" ]; then
+		cs_log "$CS_PAM_FILE exists — left over from an interrupted run? Check and remove it."
+		return 1
+	fi
+	local stale
+	stale=$(getent passwd | awk -F: -v p="$CS_USER_PREFIX" 'index($1, p) == 1 { printf " %s", $1 }')
+	if [ -n "$stale" ]; then
+		cs_log "users left over from an earlier run:$stale — remove them (userdel -r NAME)."
+		return 1
+	fi
+	if [ -e "$CS_SSHD_BIN" ] || [ -L "$CS_SSHD_BIN" ]; then
+		if [ "$(readlink "$CS_SSHD_BIN")" != "$CS_REAL_SSHD" ]; then
+			cs_log "$CS_SSHD_BIN exists and is not a symlink to $CS_REAL_SSHD"
+			return 1
+		fi
+	fi
+	cs__secure_dir "$base" || { cs_log "set CS_TMPBASE to a root-owned directory"; return 1; }
+
+	CS_T=$(mktemp -d "$base/cstest.XXXXXX") || return 1
+	chown root:root "$CS_T" && chmod 0755 "$CS_T" || return 1
+	CS_START_EPOCH=$(date +%s)
+	CS_KEY=$CS_T/client_key
+	CS_SSHD_CONFIG=$CS_T/sshd_config
+	CS_SSHD_PIDFILE=$CS_T/sshd.pid
+	CS_SSHD_LOG=$CS_T/sshd.log
+	CS_POLICY=$CS_T/policy.conf
+	CS_POLICY_DIR=$CS_T/policy.d
+	CS_STATE_DIR=$CS_T/state
+	CS_DATA_DIR=$CS_T/data
+	CS_CG_NAME=cstest-$$
+	CS_CGROUP_ROOT=./$CS_CG_NAME
+	CS_CG_PARENTS=$CS_T/cgroup-parents
+	export CS_T CS_START_EPOCH CS_KEY CS_SSHD_CONFIG CS_SSHD_PIDFILE CS_SSHD_LOG \
+		CS_POLICY CS_POLICY_DIR CS_STATE_DIR CS_DATA_DIR CS_CG_NAME CS_CGROUP_ROOT \
+		CS_CG_PARENTS
+	: >"$CS_T/users"
+	: >"$CS_T/groups"
+	install -d -o root -g root -m 0755 "$CS_T/keys" "$CS_POLICY_DIR" || return 1
+
+	ssh-keygen -q -t ed25519 -N '' -C cstest-host -f "$CS_T/ssh_host_ed25519_key" || return 1
+	ssh-keygen -q -t ed25519 -N '' -C cstest-client -f "$CS_KEY" || return 1
+	chmod 0600 "$CS_KEY"
+	cs__authorize root || return 1
+
+	if [ ! -d "$CS_PRIVSEP_DIR" ]; then
+		install -d -o root -g root -m 0755 "$CS_PRIVSEP_DIR" || return 1
+		CS__MADE_PRIVSEP=1
+		CS__WAS_PRIVSEP=1
+	fi
+	if [ ! -L "$CS_SSHD_BIN" ]; then
+		mkdir -p "$(dirname "$CS_SSHD_BIN")"
+		ln -s "$CS_REAL_SSHD" "$CS_SSHD_BIN" || return 1
+		CS__MADE_SYMLINK=1
+		CS__WAS_SYMLINK=1
+	fi
+
+	# sshd runs in this shell's cgroups; the module puts ./cstest-<pid>
+	# below them.
+	cs_cgroup_dirs "$BASHPID" >"$CS_CG_PARENTS"
+
+	cs__syslog_capture_start
+	export CS_SYSLOG
+	local f
+	while IFS= read -r f; do
+		[ "$f" = "$CS_SSHD_LOG" ] || wc -l <"$f" >"$CS_T/.logstart.${f//\//_}"
+	done < <(cs__log_files)
+
+	cs__write_pam_file || return 1
+	if [ -z "$CS_NO_MODULE" ]; then
+		local pd
+		pd=$(cs_pam_module_dir)
+		if [ -n "$pd" ] && [ ! -e "$pd/pam_containsession.so" ]; then
+			cs_log "NOTE: $pd/pam_containsession.so is not installed: libpam will refuse every"
+			cs_log "      session of this sshd. Run 'make install' first, or set CS_NO_MODULE=1."
+		fi
+	fi
+	cs__start_sshd || return 1
+	return 0
+}
+
+# Let USER log in with the client key: $CS_T/keys/USER, root-owned 0644.
+cs__authorize() {
+	install -o root -g root -m 0644 "$CS_KEY.pub" "$CS_T/keys/$1"
+}
+
+# cs_group_add NAME: create a group (removed by cs_env_cleanup).
+cs_group_add() {
+	case $1 in "$CS_USER_PREFIX"*) ;; *) cs_log "group $1: name must start with $CS_USER_PREFIX"; return 1 ;; esac
+	groupadd "$1" || return 1
+	echo "$1" >>"$CS_T/groups"
+}
+
+# cs_user_add NAME [GROUP,...]: useradd -m -s /bin/bash, authorize the client
+# key for it; removed (userdel -r) by cs_env_cleanup.
+cs_user_add() {
+	local name=$1 groups=${2:-}
+	case $name in "$CS_USER_PREFIX"*) ;; *) cs_log "user $name: name must start with $CS_USER_PREFIX"; return 1 ;; esac
+	useradd -m -s /bin/bash ${groups:+-G "$groups"} "$name" || return 1
+	echo "$name $(id -u "$name")" >>"$CS_T/users"
+	cs__authorize "$name"
+}
+
+# ---- policy ----------------------------------------------------------------
+
+# The policy the integration tests use (DESIGN.md, policy format).
+cs_policy_text() {
+	cat <<EOF
+[global]
+cgroup_root = $CS_CGROUP_ROOT
+state_dir = $CS_STATE_DIR
+data_dir = $CS_DATA_DIR
+
+[profile default]
+hostname = cstest-%u
+memory.max = 256M
+pids.max = 64
+
+[profile tmpfshome]
+inherit = default
+home = overlay-tmpfs
+
+[rules]
+cstestoff = off
+@cstestgrp = default
+cstest1 = default
+cstest2 = tmpfshome
+EOF
+}
+
+# Replace $CS_POLICY with stdin (root-owned 0644, renamed into place so a
+# login never reads half a file). Takes effect at the next login.
+cs_policy_write() {
+	local tmp
+	tmp=$(mktemp "$CS_T/.policy.XXXXXX") || return 1
+	cat >"$tmp" && chown root:root "$tmp" && chmod 0644 "$tmp" && mv -f "$tmp" "$CS_POLICY"
+}
+
+# Back to the standard test policy.
+cs_policy_reset() { cs_policy_text | cs_policy_write; }
+
+# ---- clients ---------------------------------------------------------------
+
+# Options every client (ssh, scp, sftp) gets, into the array CS__OPTS.
+cs__client_opts() {
+	CS__OPTS=(-F /dev/null -i "$CS_KEY" -o StrictHostKeyChecking=no
+		-o UserKnownHostsFile=/dev/null -o BatchMode=yes -o LogLevel=ERROR
+		-o IdentitiesOnly=yes -o ConnectTimeout=10)
+}
+
+# The ssh client command as one shell-quoted string (for rsync -e).
+cs_ssh_cmd() {
+	local CS__OPTS
+	cs__client_opts
+	printf '%q ' ssh "${CS__OPTS[@]}" -p "$CS_PORT"
+}
+
+# cs_ssh USER [SSH-OPTION...] [-- CMD...]: log in as USER and run CMD (joined
+# by spaces and run by the login shell, as ssh does), or a shell reading
+# stdin. Returns ssh's status: the command's, or 255 when the login failed.
+cs_ssh() {
+	local CS__ARGV
+	cs__ssh_argv "$@"
+	"${CS__ARGV[@]}"
+}
+
+# The same, but exec'ing ssh: for background logins whose $! must be the
+# ssh client itself, e.g.  ( cs_ssh_exec cstest1 -- exec sleep 30 ) &
+cs_ssh_exec() {
+	local CS__ARGV
+	cs__ssh_argv "$@"
+	exec "${CS__ARGV[@]}"
+}
+
+cs__ssh_argv() {
+	local user=$1 opts=() CS__OPTS
+	shift
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do opts+=("$1"); shift; done
+	[ $# -gt 0 ] && shift
+	cs__client_opts
+	CS__ARGV=(ssh "${CS__OPTS[@]}" -p "$CS_PORT" "${opts[@]}" "$user@$CS_HOST" "$@")
+}
+
+# cs_scp [SCP-ARG...]: scp with the harness' key, port and options; remote
+# paths as USER@$CS_HOST:PATH.
+cs_scp() {
+	local CS__OPTS
+	cs__client_opts
+	scp "${CS__OPTS[@]}" -P "$CS_PORT" "$@"
+}
+
+# cs_sftp USER [SFTP-ARG...]: e.g. cs_sftp cstest1 -b batchfile
+cs_sftp() {
+	local user=$1 CS__OPTS
+	shift
+	cs__client_opts
+	sftp "${CS__OPTS[@]}" -P "$CS_PORT" "$@" "$user@$CS_HOST"
+}
+
+# cs_rsync [RSYNC-ARG...]: rsync over the harness' ssh (USER@$CS_HOST:PATH).
+cs_rsync() {
+	rsync -e "$(cs_ssh_cmd)" "$@"
+}
+
+# ---- state of a user's sandbox, seen from the host ---------------------------
+
+# The per-user cgroup directories the module should make for UID, one
+# "KEY<TAB>DIR" line per hierarchy (whether they exist or not).
+cs_user_cgroup_dirs() {
+	local key dir
+	while IFS=$'\t' read -r key dir; do
+		printf '%s\t%s\n' "$key" "$dir/$CS_CG_NAME/user-$1"
+	done <"$CS_CG_PARENTS"
+}
+
+# cs_cgroup_has_controller NAME: can cgroups below sshd's use controller
+# NAME (a v1 hierarchy of it, or v2 with it enabled)?
+cs_cgroup_has_controller() {
+	local key dir
+	while IFS=$'\t' read -r key dir; do
+		case ",$key," in
+		*",$1,"*) return 0 ;;
+		,unified,) grep -qw -- "$1" "$dir/cgroup.controllers" 2>/dev/null && return 0 ;;
+		esac
+	done <"$CS_CG_PARENTS"
+	return 1
+}
+
+# cs_user_limit_file UID memory|pids: the file that holds that limit of
+# UID's cgroup, if it exists: v1 memory.limit_in_bytes / pids.max in the
+# controller's hierarchy, else v2 memory.max / pids.max in the unified one.
+cs_user_limit_file() {
+	local what=$2 key dir v1 v2
+	case $what in
+	memory) v1=memory.limit_in_bytes v2=memory.max ;;
+	pids) v1=pids.max v2=pids.max ;;
+	*) return 1 ;;
+	esac
+	while IFS=$'\t' read -r key dir; do
+		case ",$key," in *",$what,"*) [ -e "$dir/$v1" ] && { echo "$dir/$v1"; return 0; } ;; esac
+	done < <(cs_user_cgroup_dirs "$1")
+	while IFS=$'\t' read -r key dir; do
+		[ "$key" = unified ] && [ -e "$dir/$v2" ] && { echo "$dir/$v2"; return 0; }
+	done < <(cs_user_cgroup_dirs "$1")
+	return 1
+}
+
+# Mount lines (host's /proc/self/mountinfo) that mention PATH as a whole
+# path component (PATH, PATH/..., PATH followed by a space or comma).
+cs_mounts_mentioning() {
+	local p=$1
+	sed 's/$/ /' /proc/self/mountinfo | grep -F -e "$p " -e "$p/" -e "$p," | sed 's/ $//'
+}
+
+# What is left of USER's sandbox, one line per item; nothing when clean.
+cs_user_leftovers() {
+	local user=$1 uid home key dir p
+	uid=$(id -u "$user") || return 1
+	home=$(getent passwd "$user" | cut -d: -f6)
+	for p in $(cs_uid_pids "$uid"); do
+		echo "process $p: $(ps -o args= -p "$p" 2>/dev/null)"
+	done
+	[ -e "$CS_STATE_DIR/$uid" ] && echo "registry entry $CS_STATE_DIR/$uid"
+	while IFS=$'\t' read -r key dir; do
+		[ -d "$dir" ] && echo "cgroup $dir"
+	done < <(cs_user_cgroup_dirs "$uid")
+	for p in "$home" "$CS_DATA_DIR/$user" "$CS_STATE_DIR/$uid"; do
+		cs_mounts_mentioning "$p" | sed 's/^/mount: /'
+	done
+}
+
+# cs_wait_clean USER [SECONDS]: wait (default 10 s) until USER has no
+# process, no registry entry, no cgroup and no mount left. Prints what is
+# left to stderr and returns 1 on timeout.
+cs_wait_clean() {
+	local user=$1 secs=${2:-10} left
+	for _ in $(seq $((secs * 5))); do
+		left=$(cs_user_leftovers "$user")
+		[ -z "$left" ] && return 0
+		sleep 0.2
+	done
+	left=$(cs_user_leftovers "$user")
+	[ -z "$left" ] && return 0
+	printf '%s\n' "$left" | sed "s/^/cstest: $user not clean after ${secs}s: /" >&2
+	return 1
+}
+
+# Wait (default 10 s) until the sshd listener has no child left (every
+# connection closed).
+cs_wait_sshd_idle() {
+	local secs=${1:-10}
+	for _ in $(seq $((secs * 5))); do
+		[ -z "$(cs__descendants "$CS_SSHD_PID")" ] && return 0
+		sleep 0.2
+	done
+	cs_log "sshd connections still open after ${secs}s:"
+	ps -o pid=,user=,args= -p "$(cs__descendants "$CS_SSHD_PID" | paste -sd,)" >&2
+	return 1
+}
+
+# The log files cs_logs reads: sshd's -E log, then the captured syslog, or
+# when the host has its own syslog daemon, its files.
+cs__log_files() {
+	echo "$CS_SSHD_LOG"
+	if [ -n "${CS_SYSLOG:-}" ]; then
+		echo "$CS_SYSLOG"
+	elif ! cs__journal; then
+		local f
+		for f in /var/log/auth.log /var/log/syslog /var/log/messages; do
+			[ -r "$f" ] && echo "$f"
+		done
+	fi
+}
+cs__journal() {
+	[ -z "${CS_SYSLOG:-}" ] && [ -S /run/systemd/journal/socket ] && command -v journalctl >/dev/null
+}
+
+# A position in the logs, for cs_logs MARK.
+cs_log_mark() {
+	local f
+	while IFS= read -r f; do printf '%s:%s ' "$(wc -l <"$f" 2>/dev/null || echo 0)" "$f"; done < <(cs__log_files)
+	cs__journal && printf 'journal:%s' "$(date +%s.%N)"
+	echo
+}
+
+# cs_logs [MARK]: what sshd and syslog said since MARK (cs_log_mark), or
+# since setup: sshd's log, then syslog (captured, journal or /var/log).
+cs_logs() {
+	local mark=${1:-} f n since=@$CS_START_EPOCH e
+	while IFS= read -r f; do
+		n=0
+		for e in $mark; do [ "${e#*:}" = "$f" ] && n=${e%%:*}; done
+		# Files of the host's syslog: only what was added since setup.
+		if [ -z "$mark" ] && [ "$f" != "$CS_SSHD_LOG" ] && [ "$f" != "${CS_SYSLOG:-}" ]; then
+			n=$(cat "$CS_T/.logstart.${f//\//_}" 2>/dev/null || echo 0)
+		fi
+		tail -n +"$((n + 1))" "$f" 2>/dev/null
+	done < <(cs__log_files)
+	if cs__journal; then
+		for e in $mark; do [ "${e%%:*}" = journal ] && since=@${e#journal:}; done
+		journalctl -q --no-pager --since "$since" 2>/dev/null
+	fi
+}
+
+# ---- cleanup ---------------------------------------------------------------
+
+# Undo cs_env_setup and everything the tests made. Idempotent; safe after a
+# partial setup; kills only what this environment started (sshd and its
+# descendants, processes of the users it created, processes in its own
+# cgroups), by pid. Sets CS_CLEANUP_NOTES (what had to be forced).
+cs_env_cleanup() {
+	local name uid key dir pids p saved_traps
+	saved_traps=$(trap -p INT TERM HUP)
+	trap '' INT TERM HUP
+	CS_CLEANUP_NOTES=${CS_CLEANUP_NOTES:-}
+	CS__DONE_UIDS=${CS__DONE_UIDS:-}
+
+	# sshd: collect its descendants first (they are reparented once it is
+	# gone), then stop the listener and them.
+	if [ -n "${CS_SSHD_PID:-}" ] && kill -0 "$CS_SSHD_PID" 2>/dev/null; then
+		mapfile -t pids < <(cs__descendants "$CS_SSHD_PID")
+		cs__kill_pids "$CS_SSHD_PID"
+		[ "${CS__SSHD_CHILD:-}" = "$CS_SSHD_PID" ] && wait "$CS_SSHD_PID" 2>/dev/null
+		if [ ${#pids[@]} -gt 0 ]; then
+			CS_CLEANUP_NOTES+="killed ${#pids[@]} leftover sshd session process(es); "
+			cs__kill_pids "${pids[@]}"
+		fi
+	fi
+	CS_SSHD_PID=
+
+	if [ -n "${CS_T:-}" ] && [ -f "$CS_T/users" ]; then
+		while read -r name uid; do
+			[ -n "$name" ] || continue
+			CS__DONE_UIDS+=" $uid"
+			mapfile -t pids < <(cs_uid_pids "$uid")
+			if [ ${#pids[@]} -gt 0 ]; then
+				CS_CLEANUP_NOTES+="killed ${#pids[@]} leftover process(es) of $name; "
+				cs__kill_pids "${pids[@]}"
+			fi
+		done <"$CS_T/users"
+	fi
+
+	# Our cgroup subtree: kill whatever is still in it, then remove it
+	# bottom-up. Nothing outside ./cstest-<pid> is touched.
+	if [ -n "${CS_T:-}" ] && [ -f "${CS_CG_PARENTS:-}" ]; then
+		while IFS=$'\t' read -r key dir; do
+			[ -d "$dir/$CS_CG_NAME" ] || continue
+			mapfile -t pids < <(find "$dir/$CS_CG_NAME" -name cgroup.procs -exec cat {} + 2>/dev/null | sort -u)
+			if [ ${#pids[@]} -gt 0 ]; then
+				CS_CLEANUP_NOTES+="killed ${#pids[@]} process(es) left in $dir/$CS_CG_NAME; "
+				cs__kill_pids "${pids[@]}"
+			fi
+			for _ in $(seq 20); do
+				find "$dir/$CS_CG_NAME" -depth -type d -exec rmdir {} + 2>/dev/null
+				[ -d "$dir/$CS_CG_NAME" ] || break
+				sleep 0.2
+			done
+		done <"$CS_CG_PARENTS"
+	fi
+
+	if [ -n "${CS_T:-}" ] && [ -f "$CS_T/users" ]; then
+		while read -r name uid; do
+			[ -n "$name" ] || continue
+			# userdel refuses while the uid has a process, zombies
+			# included: give the reaper a few seconds.
+			for _ in $(seq 25); do
+				getent passwd "$name" >/dev/null || break
+				userdel -r "$name" >"$CS_T/userdel.out" 2>&1 && break
+				grep -q 'currently used by process' "$CS_T/userdel.out" || break
+				sleep 0.2
+			done
+			if getent passwd "$name" >/dev/null; then
+				cs_log "userdel -r $name failed: $(cat "$CS_T/userdel.out")"
+			fi
+		done <"$CS_T/users"
+		: >"$CS_T/users"
+	fi
+	if [ -n "${CS_T:-}" ] && [ -f "$CS_T/groups" ]; then
+		while read -r name; do
+			[ -n "$name" ] && getent group "$name" >/dev/null && groupdel "$name"
+		done <"$CS_T/groups"
+		: >"$CS_T/groups"
+	fi
+
+	if [ -n "${CS__MADE_PAM:-}" ]; then rm -f "$CS_PAM_FILE"; CS__MADE_PAM=; fi
+	if [ -n "${CS__MADE_SYMLINK:-}" ]; then
+		[ "$(readlink "$CS_SSHD_BIN")" = "$CS_REAL_SSHD" ] && rm -f "$CS_SSHD_BIN"
+		CS__MADE_SYMLINK=
+	fi
+	if [ -n "${CS__MADE_PRIVSEP:-}" ]; then rmdir "$CS_PRIVSEP_DIR" 2>/dev/null; CS__MADE_PRIVSEP=; fi
+	if [ -n "${CS__SYSLOG_PID:-}" ]; then
+		cs__kill_pids "$CS__SYSLOG_PID"
+		wait "$CS__SYSLOG_PID" 2>/dev/null
+		CS__SYSLOG_PID=
+	fi
+	if [ -n "${CS__MADE_DEVLOG:-}" ]; then
+		[ -S /dev/log ] && rm -f /dev/log
+		CS__MADE_DEVLOG=
+	fi
+
+	if [ -n "${CS_T:-}" ] && [ -d "$CS_T" ]; then
+		case $CS_T in
+		*/cstest.??????)
+			if [ -n "$(cs_mounts_mentioning "$CS_T")" ]; then
+				CS_CLEANUP_NOTES+="mounts below $CS_T were left (not removed); "
+			fi
+			[ -n "${CS_KEEP_T:-}" ] && cs_log "CS_KEEP_T set: keeping $CS_T"
+			[ -n "${CS_KEEP_T:-}" ] || rm -rf --one-file-system "$CS_T"
+			;;
+		esac
+	fi
+	CS__DONE_T=${CS_T:-${CS__DONE_T:-}}
+	CS_T=
+	if [ -n "${CS__LOCK_FD:-}" ]; then exec {CS__LOCK_FD}<&-; CS__LOCK_FD=; fi
+	trap - INT TERM HUP
+	eval "$saved_traps"
+	return 0
+}
+
+# Did cs_env_setup get as far as changing anything on this host?
+cs_env_touched() { [ -n "${CS__HAD_LOCK:-}" ]; }
+
+# After cs_env_cleanup: is the host as it was? Prints each leftover to
+# stdout; returns 1 if there is any. (Checks nothing if this shell never got
+# as far as taking the lock: then whatever is there is someone else's.)
+cs_verify_host_clean() {
+	local bad=0 uid name key dir line p
+	cs_env_touched || return 0
+	if [ -n "${CS__WAS_SYMLINK:-}" ] && [ -L "$CS_SSHD_BIN" ]; then
+		echo "$CS_SSHD_BIN (made by us) still there"; bad=1
+	fi
+	if [ -n "${CS__WAS_PRIVSEP:-}" ] && [ -e "$CS_PRIVSEP_DIR" ]; then
+		echo "$CS_PRIVSEP_DIR (made by us) still there"; bad=1
+	fi
+	if [ -n "${CS__WAS_DEVLOG:-}" ] && [ -e /dev/log ]; then
+		echo "/dev/log (made by us) still there"; bad=1
+	fi
+	for p in ${CS__WAS_SSHD_PID:-} ${CS__WAS_SYSLOG_PID:-}; do
+		if kill -0 "$p" 2>/dev/null; then
+			echo "process $p (sshd or syslog capture) still running"; bad=1
+		fi
+	done
+	for uid in ${CS__DONE_UIDS:-}; do
+		for p in $(cs_uid_pids "$uid"); do
+			echo "process $p of uid $uid: $(ps -o args= -p "$p" 2>/dev/null)"
+			bad=1
+		done
+	done
+	if [ -e "$CS_PAM_FILE" ]; then echo "$CS_PAM_FILE still there"; bad=1; fi
+	while IFS=: read -r name _; do
+		case $name in "$CS_USER_PREFIX"*) echo "user $name still there"; bad=1 ;; esac
+	done </etc/passwd
+	while IFS=: read -r name _; do
+		case $name in "$CS_USER_PREFIX"*) echo "group $name still there"; bad=1 ;; esac
+	done </etc/group
+	while IFS= read -r line; do
+		echo "mount: $line"
+		bad=1
+	done < <(grep -e containsession ${CS__DONE_T:+-e "$CS__DONE_T"} /proc/self/mountinfo)
+	while IFS=$'\t' read -r key dir; do
+		while IFS= read -r line; do
+			echo "cgroup $line"
+			bad=1
+		done < <(find "$dir" -maxdepth 3 -type d -name "$CS_USER_PREFIX-*" 2>/dev/null)
+	done < <(cs_cgroup_dirs "$BASHPID")
+	if [ -n "${CS__DONE_T:-}" ] && [ -e "$CS__DONE_T" ] && [ -z "${CS_KEEP_T:-}" ]; then
+		echo "$CS__DONE_T still there"
+		bad=1
+	fi
+	return "$bad"
+}
