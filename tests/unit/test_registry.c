@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: MIT */
+/* The registry: text round trip, holders, locking across an unlink, and the
+ * root-safe directory walk it lives under. */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "lib/fsutil.h"
+#include "lib/proc.h"
+#include "lib/registry.h"
+#include "lib/sessionfile.h"
+
+static char tmpdir[64];
+
+static int setup_dir(void **state)
+{
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/cstest-unit-XXXXXX");
+	if (!mkdtemp(tmpdir))
+		return -1;
+	return chmod(tmpdir, 0700);
+}
+
+static int teardown_dir(void **state)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static void test_round_trip(void **state)
+{
+	struct cs_reg_entry e = { 0 }, back;
+	char *text;
+
+	e.present = true;
+	e.uid = 1234;
+	e.gid = 99;
+	strcpy(e.user, "alice");
+	strcpy(e.profile, "strict");
+	strcpy(e.home, "overlay");
+	e.net_none = true;
+	e.init_pid = 4242;
+	e.init_start = 987654321ULL;
+	e.created = 1700000000;
+	e.cgroups[0] = strdup("/sys/fs/cgroup/memory/x/user-1234");
+	e.cgroups[1] = strdup("/sys/fs/cgroup/pids/x/user-1234");
+	e.ncgroups = 2;
+	assert_int_equal(cs_reg_add_holder(&e, 100, 5), 0);
+	assert_int_equal(cs_reg_add_holder(&e, 101, 6), 0);
+	text = cs_reg_format(&e);
+	assert_non_null(text);
+	assert_int_equal(cs_reg_parse(text, &back), 0);
+	assert_true(back.present);
+	assert_int_equal(back.uid, 1234);
+	assert_int_equal(back.gid, 99);
+	assert_string_equal(back.user, "alice");
+	assert_string_equal(back.profile, "strict");
+	assert_true(back.net_none);
+	assert_int_equal(back.init_pid, 4242);
+	assert_true(back.init_start == 987654321ULL);
+	assert_int_equal(back.ncgroups, 2);
+	assert_string_equal(back.cgroups[1], "/sys/fs/cgroup/pids/x/user-1234");
+	assert_int_equal(back.nholders, 2);
+	assert_int_equal(back.holders[1].pid, 101);
+	free(text);
+	cs_reg_entry_free(&back);
+	cs_reg_entry_free(&e);
+}
+
+static void test_parse_rejects(void **state)
+{
+	struct cs_reg_entry e;
+	/* unknown key, relative cgroup, pid 1, no user, bad holder */
+	assert_true(cs_reg_parse("user=a\ninit_pid=5\nbogus=1\n", &e) < 0);
+	assert_true(cs_reg_parse("user=a\ninit_pid=5\ncgroup=rel/x\n", &e) < 0);
+	assert_true(cs_reg_parse("user=a\ninit_pid=1\n", &e) < 0);
+	assert_true(cs_reg_parse("init_pid=5\n", &e) < 0);
+	assert_true(cs_reg_parse("user=a\ninit_pid=5\nholder=12\n", &e) < 0);
+	assert_true(cs_reg_parse("user=a\ninit_pid=-5\n", &e) < 0);
+	assert_int_equal(cs_reg_parse("user=a\ninit_pid=5\n", &e), 0);
+	cs_reg_entry_free(&e);
+}
+
+static void test_holders_prune(void **state)
+{
+	struct cs_reg_entry e = { 0 };
+	unsigned long long me;
+	pid_t dead;
+
+	assert_int_equal(cs_proc_starttime(getpid(), &me), 0);
+	dead = fork();
+	if (dead == 0)
+		_exit(0);
+	waitpid(dead, NULL, 0);
+	assert_int_equal(cs_reg_add_holder(&e, getpid(), me), 0);
+	assert_int_equal(cs_reg_add_holder(&e, dead, 1), 0);
+	/* alive pid, wrong start time: a recycled pid is not a holder */
+	assert_int_equal(cs_reg_add_holder(&e, getpid(), me + 1), 0);
+	assert_int_equal(cs_reg_prune(&e), 1);
+	assert_int_equal(e.holders[0].pid, getpid());
+	assert_false(cs_reg_del_holder(&e, getpid(), me + 1));
+	assert_true(cs_reg_del_holder(&e, getpid(), me));
+	assert_int_equal(e.nholders, 0);
+	cs_reg_entry_free(&e);
+}
+
+static void test_lock_write_remove(void **state)
+{
+	struct cs_err err;
+	struct cs_reg reg, reg2;
+	struct cs_reg_entry e = { 0 }, r;
+	int statefd = cs_open_root_dir(tmpdir, false, 0700, &err);
+
+	assert_true(statefd >= 0);
+	/* no entry yet: lock_existing says so, lock creates an empty one */
+	assert_int_equal(cs_reg_lock_existing(statefd, 77, &reg, &err), -ENOENT);
+	assert_int_equal(cs_reg_lock(statefd, 77, &reg, &err), 0);
+	assert_int_equal(cs_reg_read(&reg, &r, &err), 0);
+	assert_false(r.present);
+	e.uid = 77;
+	strcpy(e.user, "bob");
+	e.init_pid = 999;
+	assert_int_equal(cs_reg_write(&reg, &e, &err), 0);
+	cs_reg_unlock(&reg);
+
+	/* a second lock sees what the first wrote */
+	assert_int_equal(cs_reg_lock_existing(statefd, 77, &reg2, &err), 0);
+	assert_int_equal(cs_reg_read(&reg2, &r, &err), 0);
+	assert_true(r.present);
+	assert_string_equal(r.user, "bob");
+	cs_reg_entry_free(&r);
+
+	/* while we hold the lock, a child blocks; we remove the entry; the
+	 * child must end up on a fresh, empty entry, not the dead inode */
+	pid_t c = fork();
+	if (c == 0) {
+		struct cs_reg cr;
+		struct cs_reg_entry ce;
+		/* flock belongs to the open file description: the copy we
+		 * inherited would keep the parent's lock alive. */
+		close(reg2.fd);
+		if (cs_reg_lock(statefd, 77, &cr, &err) < 0 || cs_reg_read(&cr, &ce, &err) < 0)
+			_exit(2);
+		_exit(ce.present ? 3 : 0);
+	}
+	usleep(100000);
+	assert_int_equal(cs_reg_remove(&reg2, &err), 0);
+	int st;
+	assert_int_equal(waitpid(c, &st, 0), c);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	close(statefd);
+	cs_reg_entry_free(&e);
+}
+
+static void test_open_root_dir(void **state)
+{
+	struct cs_err err;
+	char path[128], link[128];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/state/deeper", tmpdir);
+	fd = cs_open_root_dir(path, true, 0700, &err);
+	assert_true(fd >= 0);
+	close(fd);
+	/* a symlink anywhere in the path is refused, never followed */
+	snprintf(link, sizeof(link), "%s/link", tmpdir);
+	assert_int_equal(symlink("/etc", link), 0);
+	snprintf(path, sizeof(path), "%s/link/x", tmpdir);
+	fd = cs_open_root_dir(path, true, 0700, &err);
+	assert_true(fd < 0);
+	assert_non_null(strstr(err.msg, "symlinks are not followed"));
+	assert_int_equal(access("/etc/x", F_OK), -1);
+	/* a leaf that is too open is refused */
+	snprintf(path, sizeof(path), "%s/open", tmpdir);
+	assert_int_equal(mkdir(path, 0777), 0);
+	assert_int_equal(chmod(path, 0777), 0);
+	fd = cs_open_root_dir(path, false, 0700, &err);
+	assert_true(fd < 0);
+	assert_non_null(strstr(err.msg, "too open"));
+	/* a component owned by someone else is refused */
+	snprintf(path, sizeof(path), "%s/owned", tmpdir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	assert_int_equal(chown(path, 65534, 65534), 0);
+	snprintf(path, sizeof(path), "%s/owned/x", tmpdir);
+	fd = cs_open_root_dir(path, true, 0700, &err);
+	assert_true(fd < 0);
+	assert_non_null(strstr(err.msg, "not owned by root"));
+}
+
+static void test_user_dir(void **state)
+{
+	struct cs_err err;
+	struct stat st;
+	char path[128];
+	int dfd = cs_open_root_dir(tmpdir, false, 0700, &err), fd;
+
+	assert_true(dfd >= 0);
+	fd = cs_open_user_dir(dfd, "carol", 4321, 4321, &err);
+	assert_true(fd >= 0);
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_int_equal(st.st_uid, 4321);
+	assert_int_equal(st.st_mode & 07777, 0700);
+	close(fd);
+	/* someone else's entry is refused, a symlink is not followed */
+	assert_true(cs_open_user_dir(dfd, "carol", 1000, 1000, &err) < 0);
+	snprintf(path, sizeof(path), "%s/dave", tmpdir);
+	assert_int_equal(symlink("/etc", path), 0);
+	assert_true(cs_open_user_dir(dfd, "dave", 1000, 1000, &err) < 0);
+	assert_true(cs_open_user_dir(dfd, "../x", 1000, 1000, &err) < 0);
+	close(dfd);
+}
+
+static void test_session_info(void **state)
+{
+	struct cs_session_info si = { .uid = 1000, .init_pid = 55, .init_start = 9,
+				      .net_none = true, .seccomp = true, .caps = 3,
+				      .caps_list = 1ULL << 13 }, back;
+	char buf[512];
+
+	assert_int_equal(cs_session_info_format(&si, buf, sizeof(buf)), 0);
+	assert_int_equal(cs_session_info_parse(buf, &back), 0);
+	assert_int_equal(back.uid, 1000);
+	assert_int_equal(back.init_pid, 55);
+	assert_true(back.net_none);
+	assert_false(back.no_new_privs);
+	assert_true(back.caps_list == 1ULL << 13);
+	assert_true(cs_session_info_parse("uid=1\ninit_pid=5\n", &back) < 0);
+	assert_true(cs_session_info_parse("uid=1\ninit_pid=5\ninit_start=1\nx=1\n", &back) < 0);
+	assert_true(cs_session_info_parse("uid=1\ninit_pid=1\ninit_start=1\n", &back) < 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_parse_rejects),
+		cmocka_unit_test(test_holders_prune),
+		cmocka_unit_test(test_session_info),
+		cmocka_unit_test_setup_teardown(test_lock_write_remove, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_open_root_dir, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_user_dir, setup_dir, teardown_dir),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
