@@ -43,8 +43,10 @@ int cs_mounts_setup(const struct cs_init_opts *o);
 /* net.c: bring up loopback in a fresh network namespace. */
 int cs_net_loopback_up(void);
 
-/* join.c: the shell path. */
+/* join.c: the shell path, and `join` for containsession enter. */
 int cs_shell_main(int argc, char **argv);
+int cs_join_main(int argc, char **argv);
+int cs_join_exec(const struct cs_session_info *si, const char *path, char **argv);
 
 /* relay.c: wait for the shell, passing signals on; returns its status the
  * way the caller should exit (never returns for a signal death). */

@@ -80,13 +80,61 @@ static int __attribute__((noreturn)) exec_real_shell(char **argv)
 	_exit(127);
 }
 
+/* Join the sandbox si names and run path with argv there; returns the
+ * status to exit with. Shared by the login path and `containsession enter`. */
+int cs_join_exec(const struct cs_session_info *si, const char *path, char **argv)
+{
+	struct passwd *pw = getpwuid(getuid());
+	char *home = pw && pw->pw_dir[0] == '/' ? strdup(pw->pw_dir) : NULL;
+	int pidfd, flags;
+	pid_t child;
+
+	pidfd = cs_pidfd_open_checked(si->init_pid, si->init_start);
+	if (pidfd < 0) {
+		free(home);
+		cs_fail(0, "your sandbox is no longer running (it was stopped); log in again");
+		return 1;
+	}
+	flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC |
+		CLONE_NEWCGROUP | (si->net_none ? CLONE_NEWNET : 0);
+	/* One call, all or nothing: either we are in every namespace of the
+	 * sandbox or in none. */
+	if (setns(pidfd, flags) < 0) {
+		free(home);
+		return cs_fail(errno, "join the sandbox of pid %d", (int)si->init_pid), 1;
+	}
+	close(pidfd);
+	if (!home || chdir(home) < 0)
+		(void)!chdir("/");
+	free(home);
+
+	child = fork();
+	if (child < 0)
+		return cs_fail(errno, "fork into the sandbox"), 1;
+	if (child == 0) {
+		for (int sig = 1; sig < NSIG; sig++)
+			signal(sig, SIG_DFL);
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		if (cs_privs_apply(si) < 0)
+			_exit(126);
+		/* No fd beyond stdio crosses into the sandbox's shell. */
+		if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+			_exit(126);
+		execvpe(path, argv, environ);
+		cs_fail(errno, "exec %s", path);
+		_exit(127);
+	}
+	return cs_relay_wait(child);
+}
+
 int cs_shell_main(int argc, char **argv)
 {
 	struct cs_session_info si;
 	char exe[PATH_MAX];
 	ssize_t n;
-	int r, pidfd, flags;
-	pid_t child;
+	int r;
 
 	r = read_session(&si);
 	if (r < 0)
@@ -107,44 +155,29 @@ int cs_shell_main(int argc, char **argv)
 		cs_fail(EINVAL, "run your shell, not the helper");
 		return 1;
 	}
-	struct passwd *pw = getpwuid(getuid());
-	char *home = pw && pw->pw_dir[0] == '/' ? strdup(pw->pw_dir) : NULL;
+	/* The same path is the real program inside the sandbox: its mount
+	 * namespace never had our bind mount. */
+	return cs_join_exec(&si, exe, argv);
+}
 
-	pidfd = cs_pidfd_open_checked(si.init_pid, si.init_start);
-	if (pidfd < 0) {
-		cs_fail(0, "your sandbox is no longer running (it was stopped); log in again");
-		return 1;
-	}
-	flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC |
-		CLONE_NEWCGROUP | (si.net_none ? CLONE_NEWNET : 0);
-	/* One call, all or nothing: either we are in every namespace of the
-	 * sandbox or in none. */
-	if (setns(pidfd, flags) < 0)
-		return cs_fail(errno, "join the sandbox of pid %d", (int)si.init_pid), 1;
-	close(pidfd);
-	if (!home || chdir(home) < 0)
-		(void)!chdir("/");
-	free(home);
+/* `containsession enter`: root has dropped to the user and passes the
+ * session description on fd 3 (the same text as the session file). Like
+ * the init, this mode gives nothing a user could not do by hand: join
+ * namespaces they own. */
+int cs_join_main(int argc, char **argv)
+{
+	struct cs_session_info si;
+	char buf[1024];
+	ssize_t n;
 
-	child = fork();
-	if (child < 0)
-		return cs_fail(errno, "fork into the sandbox"), 1;
-	if (child == 0) {
-		for (int sig = 1; sig < NSIG; sig++)
-			signal(sig, SIG_DFL);
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		if (cs_privs_apply(&si) < 0)
-			_exit(126);
-		/* No fd beyond stdio crosses into the sandbox's shell. */
-		if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-			_exit(126);
-		/* The same path is the real program inside the sandbox: its
-		 * mount namespace never had our bind mount. */
-		execve(exe, argv, environ);
-		cs_fail(errno, "exec %s", exe);
-		_exit(127);
-	}
-	return cs_relay_wait(child);
+	n = read(3, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return cs_fail(errno, "join: no session description on fd 3"), 2;
+	buf[n] = '\0';
+	close(3);
+	if (cs_session_info_parse(buf, &si) < 0 || si.uid != getuid())
+		return cs_fail(EINVAL, "join: bad session description"), 2;
+	if (argc < 2 || strcmp(argv[1], "--") || argc < 3)
+		return cs_fail(EINVAL, "usage: containsession-helper join -- CMD [ARG...]"), 2;
+	return cs_join_exec(&si, argv[2], argv + 2);
 }

@@ -39,5 +39,7 @@ int main(int argc, char **argv)
 	 * gets an unprivileged namespace of their own and nothing more. */
 	if (argc > 1 && !strcmp(base, "containsession-helper") && !strcmp(argv[1], "init"))
 		return cs_init_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(base, "containsession-helper") && !strcmp(argv[1], "join"))
+		return cs_join_main(argc - 1, argv + 1);
 	return cs_shell_main(argc, argv);
 }
