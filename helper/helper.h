@@ -37,8 +37,10 @@ int cs_init_main(int argc, char **argv);
 /* userns.c: map 0 in the new user namespace to uid/gid and nothing else. */
 int cs_userns_map(uid_t uid, gid_t gid);
 
-/* mounts.c: the sandbox's view of the file system (run as its PID 1). */
-int cs_mounts_setup(const struct cs_init_opts *o);
+/* rootfs.c: the sandbox's new root, entered with pivot_root (run as its
+ * PID 1); mounts.c: the home in it. */
+int cs_rootfs_setup(const struct cs_init_opts *o);
+int cs_home_mount(const struct cs_init_opts *o, const char *target);
 
 /* net.c: bring up loopback in a fresh network namespace. */
 int cs_net_loopback_up(void);

@@ -7,7 +7,8 @@
  *      namespaces, owned by that user namespace;
  *   3. fork: the child is PID 1 of the new PID namespace; this first
  *      process reports the child's pid and exits;
- *   4. PID 1 builds the mounts (mounts.c), sets the hostname, brings up
+ *   4. PID 1 builds a new root (rootfs.c, home in mounts.c) and pivots
+ *      into it, sets the hostname, brings up
  *      loopback, says "ready", and then only reaps orphans.
  */
 #include <errno.h>
@@ -89,7 +90,7 @@ static void __attribute__((noreturn)) reap_forever(void)
 
 static int pid1(const struct cs_init_opts *o)
 {
-	if (cs_mounts_setup(o) < 0)
+	if (cs_rootfs_setup(o) < 0)
 		return -1;
 	if (sethostname(o->hostname, strlen(o->hostname)) < 0)
 		return cs_fail(errno, "sethostname %s", o->hostname);

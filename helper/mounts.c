@@ -17,7 +17,7 @@
 
 #define MNT_FLAGS (MS_NOSUID | MS_NODEV)
 
-static int mount_overlay(const char *home, const char *data)
+static int mount_overlay(const char *home, const char *target, const char *data)
 {
 	char opts[4096];
 	int dfd;
@@ -40,47 +40,37 @@ static int mount_overlay(const char *home, const char *data)
 	if (snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s/upper,workdir=%s/work,userxattr",
 		     home, data, data) >= (int)sizeof(opts))
 		return cs_fail(ENAMETOOLONG, "overlay options");
-	if (mount("overlay", home, "overlay", MNT_FLAGS, opts) < 0)
+	if (mount("overlay", target, "overlay", MNT_FLAGS, opts) < 0)
 		return cs_fail(errno, "mount overlay on %s (upper %s/upper)", home, data);
 	return 0;
 }
 
-static int mount_home(const struct cs_init_opts *o)
+/* Mount the home of o on target (its place in the new root). Paths of the
+ * host (the real home, DATA/<user>) are still reachable here: the old root
+ * is detached only afterwards, and the mounts keep what they reference. */
+int cs_home_mount(const struct cs_init_opts *o, const char *target)
 {
-	if (!strcmp(o->home_mode, "bind"))
-		return 0; /* the real home, read-write */
+	if (!strcmp(o->home_mode, "bind")) {
+		/* The real home, read-write. */
+		if (mount(o->home, target, NULL, MS_BIND | MS_REC, NULL) < 0)
+			return cs_fail(errno, "bind %s", o->home);
+		return 0;
+	}
 	if (!strcmp(o->home_mode, "tmpfs")) {
-		if (mount("tmpfs", o->home, "tmpfs", MNT_FLAGS, "mode=0700") < 0)
+		if (mount("tmpfs", target, "tmpfs", MNT_FLAGS, "mode=0700") < 0)
 			return cs_fail(errno, "mount tmpfs on %s", o->home);
 		return 0;
 	}
 	if (!o->data)
 		return cs_fail(EINVAL, "home mode %s needs a data directory", o->home_mode);
 	if (!strcmp(o->home_mode, "overlay-tmpfs")) {
-		/* The upper layer on a tmpfs that only this mount namespace
-		 * has: it is discarded with the sandbox. */
+		/* The upper layer on a tmpfs over DATA/<user> in this mount
+		 * namespace only: unreachable once the old root is detached,
+		 * and discarded with the sandbox. */
 		if (mount("tmpfs", o->data, "tmpfs", MNT_FLAGS, "mode=0700") < 0)
 			return cs_fail(errno, "mount tmpfs on %s", o->data);
 	} else if (strcmp(o->home_mode, "overlay")) {
 		return cs_fail(EINVAL, "unknown home mode %s", o->home_mode);
 	}
-	return mount_overlay(o->home, o->data);
-}
-
-int cs_mounts_setup(const struct cs_init_opts *o)
-{
-	/* Nothing mounted here may propagate back to the host. (A mount
-	 * namespace made in a user namespace already gets slave copies;
-	 * this says so explicitly.) */
-	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
-		return cs_fail(errno, "make / a slave mount");
-	if (mount_home(o) < 0)
-		return -1;
-	if (o->tmp_private &&
-	    mount("tmpfs", "/tmp", "tmpfs", MNT_FLAGS, "mode=1777") < 0)
-		return cs_fail(errno, "mount tmpfs on /tmp");
-	/* A /proc of the sandbox's own PID namespace. */
-	if (mount("proc", "/proc", "proc", MNT_FLAGS | MS_NOEXEC, NULL) < 0)
-		return cs_fail(errno, "mount /proc");
-	return 0;
+	return mount_overlay(o->home, target, o->data);
 }
