@@ -56,6 +56,8 @@ int cs_relay_wait(pid_t child);
 
 /* privs.c: what the shell may keep (capabilities, no_new_privs). */
 int cs_privs_apply(const struct cs_session_info *si);
+#define CS_OOM_SCORE_ADJ 500
+int cs_oom_prefer_sandbox(void);
 
 /* caps.c, seccomp.c */
 int cs_caps_apply(const struct cs_session_info *si);

@@ -127,6 +127,8 @@ int cs_init_main(int argc, char **argv)
 			(unsigned)o.uid);
 		return 1;
 	}
+	if (cs_oom_prefer_sandbox() < 0)
+		return 1;
 	if (unshare(CLONE_NEWUSER) < 0)
 		return cs_fail(errno, "unshare user namespace"), 1;
 	if (cs_userns_map(o.uid, o.gid) < 0)

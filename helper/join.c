@@ -89,6 +89,10 @@ int cs_join_exec(const struct cs_session_info *si, const char *path, char **argv
 	int pidfd, flags;
 	pid_t child;
 
+	if (cs_oom_prefer_sandbox() < 0) {
+		free(home);
+		return 1;
+	}
 	pidfd = cs_pidfd_open_checked(si->init_pid, si->init_start);
 	if (pidfd < 0) {
 		free(home);

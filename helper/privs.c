@@ -7,9 +7,35 @@
  */
 #include <errno.h>
 #include <sys/prctl.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
+#include "lib/fsutil.h"
+
 #include "helper/helper.h"
+
+/*
+ * Make the sandbox's processes the OOM killer's first choice within the
+ * user's cgroup, ahead of sshd's [priv] process that shares it. They would
+ * otherwise inherit sshd's own score (often negative, even -1000 "never"),
+ * and a memory hog inside could cost the login its sshd. Raising the score
+ * needs no privilege; it is never lowered.
+ */
+int cs_oom_prefer_sandbox(void)
+{
+	char buf[16];
+	ssize_t n = cs_read_small(AT_FDCWD, "/proc/self/oom_score_adj", buf, sizeof(buf));
+
+	if (n < 0)
+		return cs_fail((int)-n, "read oom_score_adj");
+	if (atoi(buf) >= CS_OOM_SCORE_ADJ)
+		return 0;
+	snprintf(buf, sizeof(buf), "%d", CS_OOM_SCORE_ADJ);
+	n = cs_write_str(AT_FDCWD, "/proc/self/oom_score_adj", buf);
+	return n < 0 ? cs_fail((int)-n, "write oom_score_adj") : 0;
+}
 
 int cs_privs_apply(const struct cs_session_info *si)
 {
