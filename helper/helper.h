@@ -24,6 +24,10 @@ struct cs_init_opts {
 	bool tmp_private;
 	bool net_none;
 	const char *hostname;
+	/* Opened before the new root is staged (which may cover them). */
+	int homefd;            /* the real home, O_PATH */
+	int datafd;            /* DATA/<user>, or -1 */
+	int tmpfd;             /* the host's /tmp for tmp = host, or -1 */
 };
 
 /* Report "MSG[: strerror]": to stderr, or in the init to the module over
@@ -39,7 +43,7 @@ int cs_userns_map(uid_t uid, gid_t gid);
 
 /* rootfs.c: the sandbox's new root, entered with pivot_root (run as its
  * PID 1); mounts.c: the home in it. */
-int cs_rootfs_setup(const struct cs_init_opts *o);
+int cs_rootfs_setup(struct cs_init_opts *o);
 int cs_home_mount(const struct cs_init_opts *o, const char *target);
 
 /* net.c: bring up loopback in a fresh network namespace. */

@@ -88,7 +88,7 @@ static void __attribute__((noreturn)) reap_forever(void)
 	}
 }
 
-static int pid1(const struct cs_init_opts *o)
+static int pid1(struct cs_init_opts *o)
 {
 	if (cs_rootfs_setup(o) < 0)
 		return -1;

@@ -146,9 +146,21 @@ static int dev_tree(void)
 	return 0;
 }
 
-int cs_rootfs_setup(const struct cs_init_opts *o)
+int cs_rootfs_setup(struct cs_init_opts *o)
 {
-	char home[PATH_MAX];
+	char home[PATH_MAX], src[64];
+
+	/* Hold what we need from the host's tree before the stage covers
+	 * /run: the home, DATA/<user> (as the user; O_NOFOLLOW, DATA itself
+	 * is root's), the host /tmp. */
+	o->homefd = open(o->home, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (o->homefd < 0)
+		return cs_fail(errno, "open home %s", o->home);
+	o->datafd = o->tmpfd = -1;
+	if (o->data && (o->datafd = open(o->data, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return cs_fail(errno, "open %s", o->data);
+	if (!o->tmp_private && (o->tmpfd = open("/tmp", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return cs_fail(errno, "open /tmp");
 
 	/* Nothing mounted here may propagate back to the host. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
@@ -169,8 +181,10 @@ int cs_rootfs_setup(const struct cs_init_opts *o)
 	if (o->tmp_private) {
 		if (mount("tmpfs", STAGE "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0)
 			return cs_fail(errno, "mount /tmp");
-	} else if (mount("/tmp", STAGE "/tmp", NULL, MS_BIND | MS_REC, NULL) < 0) {
-		return cs_fail(errno, "bind /tmp");
+	} else {
+		snprintf(src, sizeof(src), "/proc/self/fd/%d", o->tmpfd);
+		if (mount(src, STAGE "/tmp", NULL, MS_BIND | MS_REC, NULL) < 0)
+			return cs_fail(errno, "bind /tmp");
 	}
 	/* The home at its usual path. If it lies in a bound system directory
 	 * it exists already; otherwise it is made in the new root. */
@@ -192,6 +206,12 @@ int cs_rootfs_setup(const struct cs_init_opts *o)
 		return cs_fail(errno, "detach the old root");
 	if (chdir("/") < 0)
 		return cs_fail(errno, "chdir /");
+	close(o->homefd);
+	if (o->datafd >= 0)
+		close(o->datafd);
+	if (o->tmpfd >= 0)
+		close(o->tmpfd);
+	o->homefd = o->datafd = o->tmpfd = -1;
 	/* The root itself read-only: no new top-level entries. */
 	if (mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) < 0)
 		return cs_fail(errno, "make the new root read-only");

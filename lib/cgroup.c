@@ -291,21 +291,19 @@ int cs_cgroup_write(const char *dir, const char *file, const char *value)
 int cs_cgroup_mkdirs(const char *base, const char *dir, struct cs_err *err)
 {
 	char path[4096];
-	size_t bl = strlen(base);
+	size_t bl = strlen(base), dl = strlen(dir);
 
-	if (strncmp(dir, base, bl) || strlen(dir) >= sizeof(path))
+	if (strncmp(dir, base, bl) || dir[bl] != '/' || dl >= sizeof(path))
 		return cs_err_set(err, EINVAL, "cgroup %s is not below %s", dir, base);
-	memcpy(path, dir, strlen(dir) + 1);
-	for (char *p = path + bl + 1; p && *p; p = strchr(p + 1, '/')) {
-		char *slash = strchr(p, '/');
-		if (slash)
-			*slash = '\0';
+	memcpy(path, dir, dl + 1);
+	/* Each component below base, the last one included. */
+	for (size_t i = bl + 1; i <= dl; i++) {
+		if (path[i] != '/' && path[i] != '\0')
+			continue;
+		path[i] = '\0';
 		if (mkdir(path, 0755) < 0 && errno != EEXIST)
 			return cs_err_set(err, errno, "mkdir %s", path);
-		if (!slash)
-			break;
-		*slash = '/';
-		p = slash;
+		path[i] = dir[i];
 	}
 	return 0;
 }

@@ -178,13 +178,13 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 		struct cs_err e2;
 		pam_syslog(pamh, LOG_ERR, "refusing session of %s (uid %u, profile %s): %s",
 			   l.user, (unsigned)l.uid, l.prof->name, err.msg);
-		cs_sandbox_close(s, &l.log, &e2);
+		cs_sandbox_close(s, NULL, &e2);
 		goto out;
 	}
 	if (pam_set_data(pamh, DATA_KEY, s, session_cleanup) != PAM_SUCCESS) {
 		struct cs_err e2;
 		pam_syslog(pamh, LOG_ERR, "refusing session of %s: pam_set_data failed", l.user);
-		cs_sandbox_close(s, &l.log, &e2);
+		cs_sandbox_close(s, NULL, &e2);
 		goto out;
 	}
 	pam_syslog(pamh, LOG_INFO, "sandbox %s for %s (uid %u, profile %s, init pid %d)",

@@ -81,8 +81,17 @@ int cs_session_ns(struct cs_login *l, const struct cs_session *s, struct cs_err 
 	_cleanup_close_ int helperfd = -1;
 	int r;
 
+	/* Resolved in the host namespace, from passwd (root's data). */
+	if (!realpath(l->shell, shell))
+		return cs_err_set(err, errno, "shell %s", l->shell);
+	if (!realpath("/bin/sh", binsh))
+		return cs_err_set(err, errno, "/bin/sh");
+
+	if (unshare(CLONE_NEWNS) < 0)
+		return cs_err_set(err, errno, "unshare mount namespace");
 	/* The helper must be root's and nobody else's to change, and never
-	 * setuid: it runs as the user and needs no privilege. */
+	 * setuid: it runs as the user and needs no privilege. Opened in the
+	 * new namespace: a bind mount's source must be in the same one. */
 	helperfd = open(l->helper, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (helperfd < 0)
 		return cs_err_set(err, errno, "helper %s", l->helper);
@@ -92,14 +101,7 @@ int cs_session_ns(struct cs_login *l, const struct cs_session *s, struct cs_err 
 	    (st.st_mode & (S_ISUID | S_ISGID)))
 		return cs_err_set(err, EPERM, "helper %s must be a root-owned, not group/world-writable, "
 				  "non-setuid file", l->helper);
-	/* Resolved in the host namespace, from passwd (root's data). */
-	if (!realpath(l->shell, shell))
-		return cs_err_set(err, errno, "shell %s", l->shell);
-	if (!realpath("/bin/sh", binsh))
-		return cs_err_set(err, errno, "/bin/sh");
 
-	if (unshare(CLONE_NEWNS) < 0)
-		return cs_err_set(err, errno, "unshare mount namespace");
 	/* Slave, not private: mounts the admin makes on the host still reach
 	 * this login, while ours never propagate back to the host. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
