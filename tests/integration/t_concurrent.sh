@@ -8,6 +8,12 @@ cs_require_sandbox
 user=cstest1
 n=20
 cs_wait_clean "$user" || cs_fail "$user not clean before the test"
+# Every login puts sshd's [priv] process, its user child, the helper and
+# the shell into the user's cgroup: 20 logins need more than the test
+# profile's pids.max of 64 (t_limits shows that limit biting).
+cs_on_exit cs_policy_reset
+cs_policy_text | sed 's/^pids.max = 64$/pids.max = 1024/' | cs_policy_write
+grep -q '^pids.max = 1024$' "$CS_POLICY" || cs_fail "policy edit did not apply"
 
 # Barrier: every client polls for the go file, so all start within ~10 ms.
 pids=()
