@@ -25,8 +25,7 @@ struct cs_init_opts {
 	bool net_none;
 	const char *hostname;
 	/* Opened before the new root is staged (which may cover them). */
-	int homefd;            /* the real home, O_PATH */
-	int datafd;            /* DATA/<user>, or -1 */
+	int homefd;            /* the prepared home (overlay, tmpfs or real), O_PATH */
 	int tmpfd;             /* the host's /tmp for tmp = host, or -1 */
 };
 
@@ -44,7 +43,7 @@ int cs_userns_map(uid_t uid, gid_t gid);
 /* rootfs.c: the sandbox's new root, entered with pivot_root (run as its
  * PID 1); mounts.c: the home in it. */
 int cs_rootfs_setup(struct cs_init_opts *o);
-int cs_home_mount(const struct cs_init_opts *o, const char *target);
+int cs_home_prepare(const struct cs_init_opts *o);
 
 /* net.c: bring up loopback in a fresh network namespace. */
 int cs_net_loopback_up(void);

@@ -17,73 +17,62 @@
 
 #define MNT_FLAGS (MS_NOSUID | MS_NODEV)
 
-/* Overlay with the real home as the read-only lower layer and DATA's
- * upper/work as the writable one. Every path is given through an fd opened
- * before the new root covered anything (/proc/self/fd/N). */
-static int mount_overlay(const struct cs_init_opts *o, int upperfd, const char *target)
+/* Overlay on the real home's own path (in this mount namespace), so that
+ * its options name real paths: lowerdir is the home, upper and work live
+ * in dir (DATA/<user>, or a tmpfs mounted over it). */
+static int mount_overlay(const struct cs_init_opts *o, const char *dir)
 {
-	char opts[512];
+	char opts[4096];
+	int dfd;
 
-	if ((mkdirat(upperfd, "upper", 0700) < 0 && errno != EEXIST) ||
-	    (mkdirat(upperfd, "work", 0700) < 0 && errno != EEXIST))
-		return cs_fail(errno, "create upper and work for %s", o->home);
-	/* userxattr: overlay metadata goes to user.* xattrs, the only ones
-	 * an unprivileged mount may write. */
-	snprintf(opts, sizeof(opts),
-		 "lowerdir=/proc/self/fd/%d,upperdir=/proc/self/fd/%d/upper,"
-		 "workdir=/proc/self/fd/%d/work,userxattr", o->homefd, upperfd, upperfd);
-	if (mount("overlay", target, "overlay", MNT_FLAGS, opts) < 0)
-		return cs_fail(errno, "mount overlay on %s (upper in %s)", o->home,
-			       o->data ? o->data : "tmpfs");
+	/* As the user, with O_NOFOLLOW: DATA/<user> is theirs. */
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0)
+		return cs_fail(errno, "open %s", dir);
+	if ((mkdirat(dfd, "upper", 0700) < 0 && errno != EEXIST) ||
+	    (mkdirat(dfd, "work", 0700) < 0 && errno != EEXIST)) {
+		close(dfd);
+		return cs_fail(errno, "create upper and work in %s", dir);
+	}
+	close(dfd);
+	/* Overlay's option syntax gives ',' ':' and '\\' meaning; such paths
+	 * are refused, not escaped. userxattr: metadata goes to user.*
+	 * xattrs, the only ones an unprivileged mount may write. */
+	if (strpbrk(o->home, ",:\\") || strpbrk(dir, ",:\\"))
+		return cs_fail(EINVAL, "%s or %s has a character overlayfs cannot take", o->home, dir);
+	if (snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s/upper,workdir=%s/work,userxattr",
+		     o->home, dir, dir) >= (int)sizeof(opts))
+		return cs_fail(ENAMETOOLONG, "overlay options");
+	if (mount("overlay", o->home, "overlay", MNT_FLAGS, opts) < 0)
+		return cs_fail(errno, "mount overlay on %s (upper in %s)", o->home, dir);
 	return 0;
 }
 
-/* A tmpfs that is attached nowhere: the overlay's reference keeps it alive,
- * no path leads to it, and it is gone with the sandbox. */
-static int detached_tmpfs(void)
+/*
+ * Build the home of o in place, before the new root is staged: the
+ * overlay (or tmpfs) is mounted over the real home's path in this mount
+ * namespace, and rootfs.c binds it into the new root afterwards. What the
+ * overlay references (the real home, DATA/<user>) stays pinned by the mount
+ * itself and is unreachable by any path once the old root is detached.
+ */
+int cs_home_prepare(const struct cs_init_opts *o)
 {
-	int fs = fsopen("tmpfs", FSOPEN_CLOEXEC), mnt;
-
-	if (fs < 0)
-		return cs_fail(errno, "fsopen tmpfs");
-	if (fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0700", 0) < 0 ||
-	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
-		close(fs);
-		return cs_fail(errno, "create tmpfs");
-	}
-	mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
-	close(fs);
-	return mnt < 0 ? cs_fail(errno, "fsmount tmpfs") : mnt;
-}
-
-/* Mount the home of o on target (its place in the new root). */
-int cs_home_mount(const struct cs_init_opts *o, const char *target)
-{
-	char src[64];
-	int r, fd;
-
-	snprintf(src, sizeof(src), "/proc/self/fd/%d", o->homefd);
-	if (!strcmp(o->home_mode, "bind")) {
-		/* The real home, read-write. */
-		if (mount(src, target, NULL, MS_BIND | MS_REC, NULL) < 0)
-			return cs_fail(errno, "bind %s", o->home);
-		return 0;
-	}
+	if (!strcmp(o->home_mode, "bind"))
+		return 0; /* the real home, read-write */
 	if (!strcmp(o->home_mode, "tmpfs")) {
-		if (mount("tmpfs", target, "tmpfs", MNT_FLAGS, "mode=0700") < 0)
+		if (mount("tmpfs", o->home, "tmpfs", MNT_FLAGS, "mode=0700") < 0)
 			return cs_fail(errno, "mount tmpfs on %s", o->home);
 		return 0;
 	}
+	if (!o->data)
+		return cs_fail(EINVAL, "home mode %s needs a data directory", o->home_mode);
 	if (!strcmp(o->home_mode, "overlay-tmpfs")) {
-		if ((fd = detached_tmpfs()) < 0)
-			return -1;
-		r = mount_overlay(o, fd, target);
-		close(fd);
-		return r;
-	}
-	if (strcmp(o->home_mode, "overlay"))
+		/* The upper layer on a tmpfs over DATA/<user> in this mount
+		 * namespace only: discarded with the sandbox. */
+		if (mount("tmpfs", o->data, "tmpfs", MNT_FLAGS, "mode=0700") < 0)
+			return cs_fail(errno, "mount tmpfs on %s", o->data);
+	} else if (strcmp(o->home_mode, "overlay")) {
 		return cs_fail(EINVAL, "unknown home mode %s", o->home_mode);
-	if (o->datafd < 0)
-		return cs_fail(EINVAL, "home mode overlay needs a data directory");
-	return mount_overlay(o, o->datafd, target);
+	}
+	return mount_overlay(o, o->data);
 }

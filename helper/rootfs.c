@@ -150,15 +150,14 @@ int cs_rootfs_setup(struct cs_init_opts *o)
 {
 	char home[PATH_MAX], src[64];
 
-	/* Hold what we need from the host's tree before the stage covers
-	 * /run: the home, DATA/<user> (as the user; O_NOFOLLOW, DATA itself
-	 * is root's), the host /tmp. */
+	/* The home is built in place first, then held by an fd together
+	 * with the host /tmp: the stage on /run may cover either path. */
+	if (cs_home_prepare(o) < 0)
+		return -1;
 	o->homefd = open(o->home, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (o->homefd < 0)
 		return cs_fail(errno, "open home %s", o->home);
-	o->datafd = o->tmpfd = -1;
-	if (o->data && (o->datafd = open(o->data, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
-		return cs_fail(errno, "open %s", o->data);
+	o->tmpfd = -1;
 	if (!o->tmp_private && (o->tmpfd = open("/tmp", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return cs_fail(errno, "open /tmp");
 
@@ -192,8 +191,9 @@ int cs_rootfs_setup(struct cs_init_opts *o)
 		return cs_fail(ENAMETOOLONG, "home %s", o->home);
 	if (access(home, F_OK) < 0 && mkdir_p(home, 0700) < 0)
 		return cs_fail(errno, "mkdir %s", home);
-	if (cs_home_mount(o, home) < 0)
-		return -1;
+	snprintf(src, sizeof(src), "/proc/self/fd/%d", o->homefd);
+	if (mount(src, home, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return cs_fail(errno, "bind the home into the new root");
 
 	/* pivot_root(".", ".") stacks the old root on top of the new one;
 	 * detaching it leaves no path to anything of the host's that was
@@ -207,11 +207,9 @@ int cs_rootfs_setup(struct cs_init_opts *o)
 	if (chdir("/") < 0)
 		return cs_fail(errno, "chdir /");
 	close(o->homefd);
-	if (o->datafd >= 0)
-		close(o->datafd);
 	if (o->tmpfd >= 0)
 		close(o->tmpfd);
-	o->homefd = o->datafd = o->tmpfd = -1;
+	o->homefd = o->tmpfd = -1;
 	/* The root itself read-only: no new top-level entries. */
 	if (mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) < 0)
 		return cs_fail(errno, "make the new root read-only");
