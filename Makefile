@@ -145,8 +145,15 @@ check-unit: $(UNITS)
 check-asan:
 	$(MAKE) BUILD=build-asan SAN=1 check-unit
 
-check-integration: install
-	tests/integration/run
+# The tests need the module, helper and CLI installed where the PAM stack and
+# the helper path expect them. A host that did not have them installed
+# before the run does not have them after it either.
+check-integration: all
+	@pre=$$(test -e $(DESTDIR)$(PAMDIR)/pam_containsession.so && echo yes); \
+	$(MAKE) --no-print-directory install >/dev/null || exit 1; \
+	tests/integration/run; rc=$$?; \
+	if [ -z "$$pre" ]; then $(MAKE) --no-print-directory uninstall >/dev/null; fi; \
+	exit $$rc
 
 check: deps-test
 	$(MAKE) all
