@@ -100,7 +100,7 @@ struct cs_policy {
 	char *state_dir;
 	char *data_dir;
 	struct cs_origin global_origin[4]; /* cgroup, cgroup_root, state_dir, data_dir */
-	struct cs_profile *profiles; /* resolved: every key filled in */
+	struct cs_profile *profiles; /* resolved: every key filled in; sorted by name (strcmp) */
 	size_t nprofiles;
 	struct cs_rule *rules;       /* in file order */
 	size_t nrules;
@@ -126,6 +126,18 @@ struct cs_diag {
 int cs_policy_load(const char *conf, const char *confdir,
 		   struct cs_policy **out, struct cs_diag *diag);
 
+/*
+ * cs_policy_load with a choice of ownership check. cs_policy_load checks
+ * (every file and the directory root-owned, not group/world-writable) when
+ * the caller's euid is 0 and not otherwise; tests and `containsession check`
+ * of a draft can force it either way.
+ */
+#define CS_LOAD_OWNER_AUTO  0u /* check when euid is 0 */
+#define CS_LOAD_OWNER_CHECK 1u /* always check */
+#define CS_LOAD_OWNER_SKIP  2u /* never check */
+int cs_policy_load_flags(const char *conf, const char *confdir, unsigned flags,
+			 struct cs_policy **out, struct cs_diag *diag);
+
 /* The same from memory, for tests and the fuzzer: name is used in messages. */
 int cs_policy_load_buffer(const char *name, const char *text, size_t len,
 			  struct cs_policy **out, struct cs_diag *diag);
@@ -146,13 +158,17 @@ const struct cs_profile *cs_policy_profile(const struct cs_policy *p,
 					   const char *name);
 
 /* Expand a hostname template. Returns 0, or -1 when the result would not be
- * a valid hostname (1..64 chars of [A-Za-z0-9.-], not starting with '-'). */
+ * a valid hostname (1..64 chars of [A-Za-z0-9.-], not starting with '-' or
+ * '.'). The result is checked after expansion, so a user name holding other
+ * characters ('_', '$', ...) makes "%u" fail, as does "%%" (no hostname has
+ * a '%'): a name is never mangled into something valid. Also -1 when buf is
+ * too small (it always ends in NUL). %h takes host up to its first '.'. */
 int cs_expand_hostname(const char *tmpl, const char *user, const char *host,
 		       char *buf, size_t len);
 
 /* Value parsers, exposed for the unit tests and the CLI. Return 0 or -1. */
 int cs_parse_size(const char *s, uint64_t *out);      /* 512, 4K, 2G, max */
-int cs_parse_count(const char *s, uint64_t *out);     /* 512, max */
+int cs_parse_count(const char *s, uint64_t *out);     /* 512, max; not 0 */
 int cs_parse_cpu_max(const char *s, uint64_t *quota, uint64_t *period);
 int cs_parse_weight(const char *s, uint32_t *out);    /* 1..10000 */
 
