@@ -93,7 +93,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBCS) $(LIBCONFIG)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -pie -o $@ $< $(LIBCS) $(LIBCONFIG) \
 		-lcmocka $(LIBS_CAPNG)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -path $(BUILD)/vm -prune -o -name '*.d' -type f -print 2>/dev/null)
 
 # ---- install ---------------------------------------------------------------
 
@@ -136,6 +136,10 @@ deps-build:
 deps-test:
 	@scripts/apt-install $(PKGS_BUILD) $(PKGS_TEST)
 deps: deps-test
+# make check-vm: image builder and emulator for the systemd / cgroup v2 guest.
+PKGS_VM    := mmdebstrap qemu-system-x86 qemu-utils
+deps-vm:
+	@scripts/apt-install $(PKGS_VM)
 
 # ---- tests -----------------------------------------------------------------
 
