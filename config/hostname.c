@@ -1,15 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Hostname templates: literal [A-Za-z0-9.-] with %u (user name), %h (host's
- * short name) and %% (a literal '%').
+ * Hostname templates: literal [A-Za-z0-9.-] with %u (user name) and %h
+ * (host's short name). There is no escape for '%': no hostname holds one.
  *
  * The expansion must itself be a valid hostname, and it is checked after
  * expanding, not only the template: user names may hold characters a
  * hostname may not ('_', '$', uppercase is fine), so "sandbox-%u" works for
  * "alice" and fails for "svc_backup". A failed expansion is an error for the
- * caller (the session is refused), never a silently mangled name. "%%"
- * yields '%', which no hostname may contain: it is accepted in a template,
- * as the format says, but its expansion always fails.
+ * caller (the session is refused), never a silently mangled name.
  */
 #include <stdio.h>
 #include <string.h>
@@ -35,13 +33,13 @@ int cs_hostname_tmpl_check(const char *s, struct cs_why *why)
 	}
 	for (; *s; s++) {
 		if (*s == '%') {
-			if (s[1] != 'u' && s[1] != 'h' && s[1] != '%') {
+			if (s[1] != 'u' && s[1] != 'h') {
 				if (s[1] && (unsigned char)s[1] >= 0x20 && s[1] != 0x7f)
 					snprintf(why->msg, sizeof(why->msg),
-						 "unknown sequence '%%%c' (use %%u, %%h or %%%%)", s[1]);
+						 "unknown sequence '%%%c' (use %%u or %%h)", s[1]);
 				else
 					snprintf(why->msg, sizeof(why->msg),
-						 "unknown sequence after '%%' (use %%u, %%h or %%%%)");
+						 "unknown sequence after '%%' (use %%u or %%h)");
 				return -1;
 			}
 			s++;
@@ -92,8 +90,6 @@ int cs_expand_hostname(const char *tmpl, const char *user, const char *host,
 				/* The short name, even if given the FQDN. */
 				v = host;
 				n = strcspn(host, ".");
-				break;
-			case '%':
 				break;
 			default:
 				goto bad;

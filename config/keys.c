@@ -20,7 +20,7 @@ const struct cs_keyword cs_keywords[CS_NKEYWORDS] = {
 
 	[CS_KW_PROFILE(CS_K_INHERIT)] = { "inherit", "profile", "profile name" },
 	[CS_KW_PROFILE(CS_K_HOSTNAME)] = { "hostname", "profile",
-		"template of [A-Za-z0-9.-] with %u (user), %h (host), %%" },
+		"template of [A-Za-z0-9.-] with %u (user), %h (host)" },
 	[CS_KW_PROFILE(CS_K_HOME)] = { "home", "profile", "overlay | overlay-tmpfs | bind | tmpfs" },
 	[CS_KW_PROFILE(CS_K_TMP)] = { "tmp", "profile", "private | host" },
 	[CS_KW_PROFILE(CS_K_NETWORK)] = { "network", "profile", "host | none" },

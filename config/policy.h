@@ -61,7 +61,7 @@ struct cs_origin {
 struct cs_profile {
 	char *name;
 	char *inherit;          /* NULL: none */
-	char *hostname;         /* template; %u user, %h host short name, %% */
+	char *hostname;         /* template; %u user, %h host short name */
 	enum cs_home_mode home;
 	enum cs_tmp_mode tmp;
 	enum cs_net_mode network;
@@ -160,8 +160,8 @@ const struct cs_profile *cs_policy_profile(const struct cs_policy *p,
 /* Expand a hostname template. Returns 0, or -1 when the result would not be
  * a valid hostname (1..64 chars of [A-Za-z0-9.-], not starting with '-' or
  * '.'). The result is checked after expansion, so a user name holding other
- * characters ('_', '$', ...) makes "%u" fail, as does "%%" (no hostname has
- * a '%'): a name is never mangled into something valid. Also -1 when buf is
+ * characters ('_', '$', ...) makes "%u" fail, as does any other '%'
+ * sequence: a name is never mangled into something valid. Also -1 when buf is
  * too small (it always ends in NUL). %h takes host up to its first '.'. */
 int cs_expand_hostname(const char *tmpl, const char *user, const char *host,
 		       char *buf, size_t len);
