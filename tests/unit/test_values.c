@@ -302,7 +302,7 @@ static void test_format_round_trip(void **state)
 {
 	static const struct { enum cs_key k; const char *v, *printed; } cases[] = {
 		{ CS_K_INHERIT, "base", "base" },
-		{ CS_K_HOSTNAME, "sb-%u.%h%%", "sb-%u.%h%%" },
+		{ CS_K_HOSTNAME, "sb-%u.%h", "sb-%u.%h" },
 		{ CS_K_HOME, "overlay", "overlay" }, { CS_K_HOME, "overlay-tmpfs", "overlay-tmpfs" },
 		{ CS_K_HOME, "bind", "bind" }, { CS_K_HOME, "tmpfs", "tmpfs" },
 		{ CS_K_TMP, "private", "private" }, { CS_K_TMP, "host", "host" },
