@@ -370,9 +370,14 @@ cs_env_setup() {
 
 	# One environment at a time on this host (users and PAM service names
 	# are fixed). The lock goes away with this shell.
+	# Another run waits its turn (bounded by CS_LOCK_WAIT seconds) rather
+	# than fail: CI, a developer's run and a demo may overlap.
 	exec {CS__LOCK_FD}</etc/pam.d || return 1
 	if ! flock -n "$CS__LOCK_FD"; then
-		cs_log "another containsession test run or demo holds the lock (flock on /etc/pam.d)"
+		cs_log "another containsession test run or demo is running; waiting up to ${CS_LOCK_WAIT:-1800}s"
+	fi
+	if ! flock -w "${CS_LOCK_WAIT:-1800}" "$CS__LOCK_FD"; then
+		cs_log "another containsession test run or demo still holds the lock (flock on /etc/pam.d)"
 		exec {CS__LOCK_FD}<&-
 		CS__LOCK_FD=
 		return 1
@@ -409,6 +414,12 @@ cs_env_setup() {
 	CS_DATA_DIR=$CS_T/data
 	CS_CG_NAME=cstest-$$
 	CS_CGROUP_ROOT=./$CS_CG_NAME
+	# CS_CG_AT_ROOT=1: the per-user cgroups go below each hierarchy's
+	# root (cgroup_root = cstest-<pid>), not below sshd's own cgroup: on
+	# a pure cgroup v2 host sshd's cgroup holds processes, and a cgroup
+	# with processes cannot enable controllers for children (v2's "no
+	# internal processes" rule). vm/ sets it for the cgroup = v2 run.
+	[ -n "${CS_CG_AT_ROOT:-}" ] && CS_CGROUP_ROOT=$CS_CG_NAME
 	CS_CG_PARENTS=$CS_T/cgroup-parents
 	export CS_T CS_START_EPOCH CS_KEY CS_SSHD_CONFIG CS_SSHD_PIDFILE CS_SSHD_LOG \
 		CS_POLICY CS_POLICY_DIR CS_STATE_DIR CS_DATA_DIR CS_CG_NAME CS_CGROUP_ROOT \
@@ -436,7 +447,14 @@ cs_env_setup() {
 
 	# sshd runs in this shell's cgroups; the module puts ./cstest-<pid>
 	# below them.
-	cs_cgroup_dirs "$BASHPID" >"$CS_CG_PARENTS"
+	if [ -n "${CS_CG_AT_ROOT:-}" ]; then
+		# the mount point of each hierarchy: its root as we see it
+		cs_cgroup_dirs "$BASHPID" | while IFS=$'\t' read -r key dir; do
+			printf '%s\t%s\n' "$key" "$(findmnt -n -o TARGET -T "$dir")"
+		done >"$CS_CG_PARENTS"
+	else
+		cs_cgroup_dirs "$BASHPID" >"$CS_CG_PARENTS"
+	fi
 
 	cs__syslog_capture_start
 	export CS_SYSLOG
@@ -486,7 +504,8 @@ cs_user_add() {
 cs_policy_text() {
 	cat <<EOF
 [global]
-cgroup_root = $CS_CGROUP_ROOT
+cgroup_root = $CS_CGROUP_ROOT${CS_CG_MODE:+
+cgroup = $CS_CG_MODE}
 state_dir = $CS_STATE_DIR
 data_dir = $CS_DATA_DIR
 
@@ -615,6 +634,12 @@ cs_user_limit_file() {
 	pids) v1=pids.max v2=pids.max ;;
 	*) return 1 ;;
 	esac
+	# cgroup = systemd: the limits are on the user's slice (cgroup v2)
+	if [ "${CS_CG_MODE:-}" = systemd ]; then
+		dir=$(findmnt -n -o TARGET -t cgroup2 | head -n 1)/user.slice/user-$1.slice
+		[ -e "$dir/$v2" ] && { echo "$dir/$v2"; return 0; }
+		return 1
+	fi
 	while IFS=$'\t' read -r key dir; do
 		case ",$key," in *",$what,"*) [ -e "$dir/$v1" ] && { echo "$dir/$v1"; return 0; } ;; esac
 	done < <(cs_user_cgroup_dirs "$1")
