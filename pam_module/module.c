@@ -96,8 +96,13 @@ static int lookup_user(struct cs_login *l, const char *name, char ***gnames,
 	for (int i = 0; i < l->ngids; i++) {
 		struct group gr, *gres = NULL;
 		char gbuf[16384];
-		if (getgrgid_r(l->gids[i], &gr, gbuf, sizeof(gbuf), &gres) == 0 && gres)
-			(*gnames)[(*ngnames)++] = strdup(gr.gr_name);
+		if (getgrgid_r(l->gids[i], &gr, gbuf, sizeof(gbuf), &gres) == 0 && gres) {
+			/* A missing group name could make an @group rule miss:
+			 * fail rather than decide on a partial list. */
+			if (!((*gnames)[*ngnames] = strdup(gr.gr_name)))
+				return -ENOMEM;
+			(*ngnames)++;
+		}
 	}
 	return 0;
 }

@@ -147,8 +147,13 @@ int cs_sandbox_open(struct cs_login *l, struct cs_session *s, struct cs_err *err
 	r = cs_cgroup_resolve(l->pol->cgroup, l->pol->cgroup_root, l->uid, &cg, &l->log, err);
 	if (r < 0)
 		return r;
-	for (size_t i = 0; i < cg.n; i++)
-		s->self_cg[s->nself++] = strdup(cg.self[i]);
+	for (size_t i = 0; i < cg.n; i++) {
+		if (!(s->self_cg[s->nself] = strdup(cg.self[i]))) {
+			cs_cgroup_free(&cg);
+			return cs_err_set(err, ENOMEM, "session");
+		}
+		s->nself++;
+	}
 
 	if ((r = cs_reg_lock(statefd, l->uid, &reg, err)) < 0)
 		goto out_cg;
