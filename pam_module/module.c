@@ -6,8 +6,6 @@
  */
 #define PAM_SM_SESSION
 #include <errno.h>
-#include <grp.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +15,7 @@
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
 
+#include "lib/user.h"
 #include "pam_module/module.h"
 
 #define DATA_KEY "containsession-session"
@@ -58,52 +57,23 @@ static void log_to_syslog(void *ctx, int prio, const char *msg)
 	pam_syslog((pam_handle_t *)ctx, prio, "%s", msg);
 }
 
-/* The user's passwd entry and full group list (for @group rules). */
-static int lookup_user(struct cs_login *l, const char *name, char ***gnames,
-		       size_t *ngnames)
+/* The user's passwd entry and full group list (lib/user.c, shared with the
+ * CLI). The login takes over the strings; the group names stay in u. */
+static int lookup_user(struct cs_login *l, const char *name, struct cs_user *u)
 {
-	struct passwd pw, *res = NULL;
-	char buf[16384];
-	int ng = 64;
+	int r = cs_user_lookup(name, u);
 
-	if (getpwnam_r(name, &pw, buf, sizeof(buf), &res) != 0 || !res)
-		return -ENOENT;
-	l->user = strdup(pw.pw_name);
-	l->uid = pw.pw_uid;
-	l->gid = pw.pw_gid;
-	l->home = strdup(pw.pw_dir);
-	l->shell = strdup(pw.pw_shell[0] ? pw.pw_shell : "/bin/sh");
-	if (!l->user || !l->home || !l->shell)
-		return -ENOMEM;
-	for (;;) {
-		gid_t *g = realloc(l->gids, (size_t)ng * sizeof(gid_t));
-		if (!g)
-			return -ENOMEM;
-		l->gids = g;
-		int n = ng;
-		if (getgrouplist(l->user, l->gid, l->gids, &n) >= 0) {
-			l->ngids = n;
-			break;
-		}
-		if (n <= ng)
-			return -EIO;
-		ng = n;
-	}
-	*gnames = calloc((size_t)l->ngids + 1, sizeof(char *));
-	if (!*gnames)
-		return -ENOMEM;
-	*ngnames = 0;
-	for (int i = 0; i < l->ngids; i++) {
-		struct group gr, *gres = NULL;
-		char gbuf[16384];
-		if (getgrgid_r(l->gids[i], &gr, gbuf, sizeof(gbuf), &gres) == 0 && gres) {
-			/* A missing group name could make an @group rule miss:
-			 * fail rather than decide on a partial list. */
-			if (!((*gnames)[*ngnames] = strdup(gr.gr_name)))
-				return -ENOMEM;
-			(*ngnames)++;
-		}
-	}
+	if (r < 0)
+		return r;
+	l->user = u->name;
+	l->uid = u->uid;
+	l->gid = u->gid;
+	l->home = u->home;
+	l->shell = u->shell;
+	l->gids = u->gids;
+	l->ngids = u->ngids;
+	u->name = u->home = u->shell = NULL;
+	u->gids = NULL;
 	return 0;
 }
 
@@ -131,8 +101,7 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 	struct cs_err err = { "" };
 	struct cs_session *s = NULL;
 	const char *name = NULL;
-	char **gnames = NULL;
-	size_t ngnames = 0;
+	struct cs_user u = { 0 };
 	int ret = PAM_SESSION_ERR;
 
 	if (parse_args(pamh, argc, argv, &a) < 0)
@@ -143,7 +112,7 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 		pam_syslog(pamh, LOG_ERR, "cannot determine the user");
 		return PAM_SESSION_ERR;
 	}
-	if (lookup_user(&l, name, &gnames, &ngnames) < 0) {
+	if (lookup_user(&l, name, &u) < 0) {
 		pam_syslog(pamh, LOG_ERR, "refusing session of %s: user lookup failed", name);
 		goto out;
 	}
@@ -160,7 +129,7 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 		goto out;
 	}
 	const struct cs_rule *rule = cs_policy_match(l.pol, l.uid, l.user,
-						     (const char *const *)gnames, ngnames);
+						     (const char *const *)u.gnames, u.ngnames);
 	if (!rule || !rule->profile) {
 		if (l.debug)
 			pam_syslog(pamh, LOG_DEBUG, "%s: %s", l.user,
@@ -202,9 +171,7 @@ out:
 		cs_session_free(s);
 		free(s);
 	}
-	for (size_t i = 0; i < ngnames; i++)
-		free(gnames[i]);
-	free(gnames);
+	cs_user_free(&u);
 	cs_diag_free(&diag);
 	login_free(&l);
 	return ret;
