@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+#include "lib/teardown.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/cgroup.h"
+#include "lib/proc.h"
+
+#define INIT_EXIT_TIMEOUT_MS 5000
+#define POLL_MS 50
+
+/* Is there no process left in any of the directories? A directory that
+ * cannot be read counts as empty: cs_cgroup_destroy has the last word. */
+static bool cgroups_empty(char *const *dirs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char path[4096];
+		FILE *f;
+		int ch;
+
+		if (snprintf(path, sizeof(path), "%s/cgroup.procs", dirs[i]) >= (int)sizeof(path))
+			continue;
+		if (!(f = fopen(path, "re")))
+			continue;
+		ch = getc(f);
+		fclose(f);
+		if (ch != EOF)
+			return false;
+	}
+	return true;
+}
+
+int cs_sandbox_teardown(const struct cs_reg_entry *e, int grace_ms, struct cs_err *err)
+{
+	/* Root signals only the pidfd of the exact process recorded (pid and
+	 * start time), never a pid that may have been recycled. */
+	int fd = cs_pidfd_open_checked(e->init_pid, e->init_start);
+
+	if (fd >= 0) {
+		cs_pidfd_send_signal(fd, SIGKILL);
+		/* PID 1 of a namespace exits only after the kernel has
+		 * killed every other process in it. */
+		if (cs_pidfd_wait_exit(fd, INIT_EXIT_TIMEOUT_MS) < 0) {
+			close(fd);
+			return cs_err_set(err, ETIMEDOUT, "sandbox init %d did not exit",
+					  (int)e->init_pid);
+		}
+		close(fd);
+	}
+	for (int waited = 0; waited < grace_ms && !cgroups_empty(e->cgroups, e->ncgroups);
+	     waited += POLL_MS)
+		nanosleep(&(struct timespec){ 0, POLL_MS * 1000 * 1000 }, NULL);
+	return cs_cgroup_destroy(e->cgroups, e->ncgroups, err);
+}
