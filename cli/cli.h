@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * containsession, the admin CLI: one file per verb, this header between
+ * them. Every verb is a function of (global options, argc, argv) that
+ * returns the process' exit status; only verbs print, and what the shared
+ * library reports comes up as a struct cs_err (lib/err.h).
+ *
+ * Exit statuses are those of containsession(8): 0 done, 1 failed (or, for
+ * check and doctor, "found something"), 2 usage error.
+ */
+#ifndef CS_CLI_H
+#define CS_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "config/policy.h"
+#include "lib/err.h"
+#include "lib/registry.h"
+
+#define CLI_OK    0
+#define CLI_FAIL  1
+#define CLI_USAGE 2
+
+/* Global options: where the policy is. */
+struct cli {
+	const char *conf;
+	const char *confdir;  /* NULL: no drop-in directory */
+	bool confdir_given;
+};
+
+struct cli_verb {
+	const char *name;
+	int (*run)(struct cli *c, int argc, char **argv);
+	const char *args;     /* synopsis after the verb name */
+	const char *summary;  /* one line, for `containsession --help` */
+	const char *options;  /* option lines for `VERB --help`, or NULL */
+};
+
+extern const struct cli_verb cli_verbs[];
+extern const size_t cli_nverbs;
+const struct cli_verb *cli_verb(const char *name);
+
+int cli_check(struct cli *c, int argc, char **argv);
+int cli_explain(struct cli *c, int argc, char **argv);
+int cli_list(struct cli *c, int argc, char **argv);
+int cli_enter(struct cli *c, int argc, char **argv);
+int cli_stop(struct cli *c, int argc, char **argv);
+int cli_diff(struct cli *c, int argc, char **argv);
+int cli_doctor(struct cli *c, int argc, char **argv);
+
+/*
+ * Options every verb takes after its name too: --conf, --confdir, --help.
+ * A verb lists CLI_COMMON_LONGOPTS in its getopt_long table and passes every
+ * option it does not know itself to cli_common_opt, which returns -1 when the
+ * option was handled, or the exit status to return now (help, usage error).
+ */
+#define CLI_OPT_CONF    0x1001
+#define CLI_OPT_CONFDIR 0x1002
+#define CLI_COMMON_LONGOPTS \
+	{ "conf", required_argument, NULL, CLI_OPT_CONF }, \
+	{ "confdir", required_argument, NULL, CLI_OPT_CONFDIR }, \
+	{ "help", no_argument, NULL, 'h' }
+int cli_common_opt(struct cli *c, const char *verb, int opt, const char *arg);
+
+void cli_help(const struct cli_verb *v, FILE *f);
+/* "containsession VERB: MESSAGE" and the synopsis on stderr; returns 2. */
+int cli_usage(const char *verb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "containsession: MESSAGE" on stderr. */
+void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Load the policy exactly as the module does (cs_policy_load). Errors go to
+ * stderr as "FILE:LINE: message", warnings as "warning: FILE:LINE: ...".
+ * quiet_warnings leaves the warnings out (verbs other than check).
+ */
+int cli_load_policy(const struct cli *c, bool quiet_warnings, struct cs_policy **pol);
+
+/* A user as the module sees one: passwd entry and full group list. */
+struct cli_user {
+	char *name;
+	uid_t uid;
+	gid_t gid;
+	char *home;
+	char *shell;   /* passwd shell, "/bin/sh" when empty */
+	gid_t *gids;
+	int ngids;
+	char **groups; /* names of gids that have one */
+	size_t ngroups;
+};
+/* 0, -ENOENT for an unknown user, or another negative errno. */
+int cli_user_lookup(const char *name, struct cli_user *u);
+void cli_user_free(struct cli_user *u);
+/* Look USER up, printing "unknown user" on failure; 0 or CLI_FAIL. */
+int cli_user_get(const char *name, struct cli_user *u);
+
+/* The user's current profile per the policy, or NULL (uid 0, no rule, off). */
+const struct cs_profile *cli_user_profile(const struct cs_policy *pol,
+					  const struct cli_user *u,
+					  const struct cs_rule **rule);
+
+/* The policy's state_dir, opened the root-safe way (cs_open_root_dir). */
+int cli_open_state_dir(const struct cs_policy *pol, struct cs_err *err);
+
+/* Output helpers. JSON strings are quoted and escaped (bytes that are not
+ * UTF-8 become \u00XX); text paths escape control bytes and '\' as C does. */
+void cli_json_str(FILE *f, const char *s);
+void cli_text_path(FILE *f, const char *s);
+
+/*
+ * doctor: findings are "ok: WHAT", "warning: WHAT[ (fix: HOW)]" and
+ * "problem: WHAT (fix: HOW)"; a problem makes doctor exit 1.
+ */
+enum cli_finding { CLI_OK_FINDING, CLI_WARNING, CLI_PROBLEM };
+struct cli_doctor {
+	unsigned problems, warnings;
+};
+void cli_report(struct cli_doctor *d, enum cli_finding kind, const char *fix,
+		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* doctor_stack.c: the PAM service files in pamdir, and sshd's settings
+ * (sshd -T, or sshd -T -f config when config is not NULL). */
+void cli_doctor_pam(struct cli_doctor *d, const char *pamdir);
+void cli_doctor_sshd(struct cli_doctor *d, const char *config);
+
+#endif

@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: MIT */
+/* What the verbs share: options, messages, the policy, user lookup and
+ * output escaping. */
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "lib/fsutil.h"
+
+void cli_help(const struct cli_verb *v, FILE *f)
+{
+	fprintf(f, "usage: containsession %s%s%s\n\n%s.\n", v->name, v->args[0] ? " " : "",
+		v->args, v->summary);
+	fprintf(f, "\nOptions:\n%s"
+		   "  --conf FILE       policy file (default %s)\n"
+		   "  --confdir DIR     drop-in directory (default %s)\n"
+		   "  --help            this text\n\nSee containsession(8).\n",
+		v->options ? v->options : "", CS_DEFAULT_CONF, CS_DEFAULT_CONFDIR);
+}
+
+void cli_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("containsession: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void cli_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("containsession: warning: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int cli_usage(const char *verb, const char *fmt, ...)
+{
+	const struct cli_verb *v = verb ? cli_verb(verb) : NULL;
+	va_list ap;
+
+	fprintf(stderr, "containsession%s%s: ", verb ? " " : "", verb ? verb : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (v)
+		fprintf(stderr, "usage: containsession %s %s\n", v->name, v->args);
+	return CLI_USAGE;
+}
+
+int cli_common_opt(struct cli *c, const char *verb, int opt, const char *arg)
+{
+	switch (opt) {
+	case CLI_OPT_CONF:
+		c->conf = arg;
+		return -1;
+	case CLI_OPT_CONFDIR:
+		/* "" means no drop-ins, as the module's confdir= does. */
+		c->confdir = arg[0] ? arg : NULL;
+		c->confdir_given = true;
+		return -1;
+	case 'h':
+		if (verb)
+			cli_help(cli_verb(verb), stdout);
+		return CLI_OK;
+	default:
+		/* getopt has said what was wrong. */
+		if (verb)
+			fprintf(stderr, "usage: containsession %s %s\n", verb, cli_verb(verb)->args);
+		return CLI_USAGE;
+	}
+}
+
+int cli_load_policy(const struct cli *c, bool quiet_warnings, struct cs_policy **pol)
+{
+	struct cs_diag d = { 0 };
+	int r = cs_policy_load(c->conf, c->confdir, pol, &d);
+
+	for (size_t i = 0; i < d.nerrors; i++)
+		fprintf(stderr, "%s\n", d.errors[i]);
+	for (size_t i = 0; !quiet_warnings && i < d.nwarnings; i++)
+		fprintf(stderr, "warning: %s\n", d.warnings[i]);
+	if (r < 0 && !d.nerrors)
+		cli_err("%s: the policy does not load", c->conf);
+	cs_diag_free(&d);
+	return r < 0 ? -1 : 0;
+}
+
+void cli_user_free(struct cli_user *u)
+{
+	free(u->name);
+	free(u->home);
+	free(u->shell);
+	free(u->gids);
+	for (size_t i = 0; i < u->ngroups; i++)
+		free(u->groups[i]);
+	free(u->groups);
+	memset(u, 0, sizeof(*u));
+}
+
+/* The same lookup as the module's: the passwd entry, then every group
+ * (getgrouplist, primary included) by name, for @group rules. */
+int cli_user_lookup(const char *name, struct cli_user *u)
+{
+	struct passwd pw, *res = NULL;
+	char buf[16384];
+	int ng = 64;
+
+	memset(u, 0, sizeof(*u));
+	errno = 0;
+	if (getpwnam_r(name, &pw, buf, sizeof(buf), &res) != 0 || !res)
+		return -ENOENT;
+	u->name = strdup(pw.pw_name);
+	u->uid = pw.pw_uid;
+	u->gid = pw.pw_gid;
+	u->home = strdup(pw.pw_dir);
+	u->shell = strdup(pw.pw_shell[0] ? pw.pw_shell : "/bin/sh");
+	if (!u->name || !u->home || !u->shell)
+		goto oom;
+	for (;;) {
+		gid_t *g = realloc(u->gids, (size_t)ng * sizeof(gid_t));
+		int n = ng;
+
+		if (!g)
+			goto oom;
+		u->gids = g;
+		if (getgrouplist(u->name, u->gid, u->gids, &n) >= 0) {
+			u->ngids = n;
+			break;
+		}
+		if (n <= ng) {
+			cli_user_free(u);
+			return -EIO;
+		}
+		ng = n;
+	}
+	u->groups = calloc((size_t)u->ngids + 1, sizeof(char *));
+	if (!u->groups)
+		goto oom;
+	for (int i = 0; i < u->ngids; i++) {
+		struct group gr, *gres = NULL;
+		char gbuf[16384];
+
+		if (getgrgid_r(u->gids[i], &gr, gbuf, sizeof(gbuf), &gres) == 0 && gres) {
+			if (!(u->groups[u->ngroups] = strdup(gr.gr_name)))
+				goto oom;
+			u->ngroups++;
+		}
+	}
+	return 0;
+oom:
+	cli_user_free(u);
+	return -ENOMEM;
+}
+
+int cli_user_get(const char *name, struct cli_user *u)
+{
+	int r = cli_user_lookup(name, u);
+
+	if (r == -ENOENT)
+		cli_err("unknown user '%s'", name);
+	else if (r < 0)
+		cli_err("look up user '%s': %s", name, strerror(-r));
+	return r < 0 ? CLI_FAIL : 0;
+}
+
+const struct cs_profile *cli_user_profile(const struct cs_policy *pol,
+					  const struct cli_user *u,
+					  const struct cs_rule **rule)
+{
+	const struct cs_rule *r = cs_policy_match(pol, u->uid, u->name,
+						  (const char *const *)u->groups, u->ngroups);
+
+	if (rule)
+		*rule = r;
+	return r && r->profile ? cs_policy_profile(pol, r->profile) : NULL;
+}
+
+int cli_open_state_dir(const struct cs_policy *pol, struct cs_err *err)
+{
+	/* Root-owned all the way down, never through a symlink: the
+	 * registry decides which processes root signals and whose cgroup
+	 * it removes. */
+	return cs_open_root_dir(pol->state_dir, false, 0700, err);
+}
+
+/* Length of the valid UTF-8 sequence at s, or 0. */
+static size_t utf8_len(const unsigned char *s)
+{
+	size_t n;
+	unsigned cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	/* Overlong forms, surrogates and beyond U+10FFFF are not UTF-8. */
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+void cli_json_str(FILE *f, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	fputc('"', f);
+	while (*s) {
+		size_t n = utf8_len(s);
+
+		if (*s == '"' || *s == '\\')
+			fprintf(f, "\\%c", *s);
+		else if (*s == '\n')
+			fputs("\\n", f);
+		else if (*s == '\t')
+			fputs("\\t", f);
+		else if (*s < 0x20 || *s == 0x7f || n == 0)
+			/* Not UTF-8: the byte as a code point, so the output
+			 * stays valid JSON (documented in containsession(8)). */
+			fprintf(f, "\\u%04x", *s);
+		else {
+			fwrite(s, 1, n, f);
+			s += n;
+			continue;
+		}
+		s++;
+	}
+	fputc('"', f);
+}
+
+void cli_text_path(FILE *f, const char *str)
+{
+	for (const unsigned char *s = (const unsigned char *)str; *s; s++) {
+		if (*s == '\\')
+			fputs("\\\\", f);
+		else if (*s == '\n')
+			fputs("\\n", f);
+		else if (*s == '\t')
+			fputs("\\t", f);
+		else if (*s < 0x20 || *s == 0x7f)
+			fprintf(f, "\\x%02x", *s);
+		else
+			fputc(*s, f);
+	}
+}

@@ -1,0 +1,359 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * containsession diff USER: what USER's persistent overlay upper layer
+ * (DATA/USER/upper) changes in their home, relative to the real home:
+ *
+ *   A path   added: in the upper layer, not in the real home
+ *   M path   modified: in both (copied up, then written, chmod'ed...)
+ *   D path   deleted: a whiteout (character device 0/0, or a file with the
+ *            user.overlay.whiteout xattr)
+ *   O path/  an opaque directory (user.overlay.opaque = "y"): it was removed
+ *            and made again, so nothing of the real home's directory shows
+ *            through; what it holds now is listed below it
+ *
+ * The module mounts the overlay with "userxattr" (the helper does it in a
+ * user namespace), so its metadata is in user.overlay.*, not trusted.*.
+ *
+ * Root walks directories the user owns and may be changing right now. So
+ * every step is an openat() relative to the directory above it with
+ * O_NOFOLLOW, entries are looked at with fstatat(AT_SYMLINK_NOFOLLOW), and
+ * nothing but directories is ever opened for reading (a FIFO would block, a
+ * device would act). Nothing in the layer or the home is written.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "lib/fsutil.h"
+
+#define MAX_DEPTH 200
+
+struct change {
+	char kind;
+	char *path; /* relative to the home; directories end in '/' */
+};
+
+struct walk {
+	struct change *v;
+	size_t n, cap;
+	bool failed;
+};
+
+static int add(struct walk *w, char kind, const char *rel, const char *name, bool dir)
+{
+	char *p;
+
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 64;
+		struct change *v = realloc(w->v, cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		w->v = v;
+		w->cap = cap;
+	}
+	if (asprintf(&p, "%s%s%s%s", rel ? rel : "", rel ? "/" : "", name, dir ? "/" : "") < 0)
+		return -ENOMEM;
+	w->v[w->n++] = (struct change){ kind, p };
+	return 0;
+}
+
+/* Is the xattr name on fd "value"? fd must be a real (not O_PATH) fd. */
+static bool xattr_is(int fd, const char *name, const char *value)
+{
+	char buf[16];
+	ssize_t n = fgetxattr(fd, name, buf, sizeof(buf));
+
+	return n == (ssize_t)strlen(value) && !memcmp(buf, value, (size_t)n);
+}
+
+/* A regular file marked as a whiteout by xattr. Looked at through an O_PATH
+ * fd (opening the file itself could have side effects) checked to still be a
+ * regular file, via its /proc/self/fd link. */
+static bool xwhiteout(int dirfd, const char *name)
+{
+	char proc[64];
+	struct stat st;
+	int fd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	bool r = false;
+
+	if (fd < 0)
+		return false;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+		r = getxattr(proc, "user.overlay.whiteout", NULL, 0) >= 0;
+	}
+	close(fd);
+	return r;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names in directory fd (not . and ..), sorted; NULL on error. */
+static char **read_names(int fd, size_t *n)
+{
+	int dfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char **names = NULL;
+	size_t cap = 0;
+	struct dirent *de;
+	DIR *d;
+
+	*n = 0;
+	if (dfd < 0 || !(d = fdopendir(dfd))) {
+		if (dfd >= 0)
+			close(dfd);
+		return NULL;
+	}
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (*n == cap) {
+			char **v = realloc(names, (cap = cap ? cap * 2 : 32) * sizeof(*v));
+			if (!v)
+				goto fail;
+			names = v;
+		}
+		if (!(names[*n] = strdup(de->d_name)))
+			goto fail;
+		++*n;
+	}
+	closedir(d);
+	if (*n)
+		qsort(names, *n, sizeof(*names), cmp_name);
+	return names ? names : calloc(1, sizeof(*names));
+fail:
+	closedir(d);
+	while (*n)
+		free(names[--*n]);
+	free(names);
+	return NULL;
+}
+
+static void walk(struct walk *w, int upfd, int homefd, const char *rel, int depth);
+
+static void walk_entry(struct walk *w, int upfd, int homefd, const char *rel,
+		       const char *name, int depth)
+{
+	struct stat st, hst;
+	bool in_home;
+	int r = 0;
+
+	if (fstatat(upfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return; /* gone meanwhile */
+	in_home = homefd >= 0 && fstatat(homefd, name, &hst, AT_SYMLINK_NOFOLLOW) == 0;
+
+	if ((S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0)) ||
+	    (S_ISREG(st.st_mode) && xwhiteout(upfd, name))) {
+		r = add(w, 'D', rel, name, false);
+	} else if (S_ISDIR(st.st_mode)) {
+		int cfd = openat(upfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		int chome = -1;
+		char *crel;
+
+		if (cfd < 0) {
+			/* Replaced by a symlink or removed since fstatat. */
+			if (errno != ENOENT && errno != ELOOP && errno != ENOTDIR) {
+				cli_warn("%s%s%s: %s", rel ? rel : "", rel ? "/" : "", name,
+					 strerror(errno));
+				w->failed = true;
+			}
+			return;
+		}
+		if (xattr_is(cfd, "user.overlay.opaque", "y") && in_home)
+			r = add(w, 'O', rel, name, true);
+		else if (!in_home || !S_ISDIR(hst.st_mode))
+			r = add(w, in_home ? 'M' : 'A', rel, name, true);
+		if (in_home && S_ISDIR(hst.st_mode))
+			chome = openat(homefd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (r == 0 && asprintf(&crel, "%s%s%s", rel ? rel : "", rel ? "/" : "", name) >= 0) {
+			walk(w, cfd, chome, crel, depth + 1);
+			free(crel);
+		} else {
+			r = -ENOMEM;
+		}
+		if (chome >= 0)
+			close(chome);
+		close(cfd);
+	} else {
+		r = add(w, in_home ? 'M' : 'A', rel, name, false);
+	}
+	if (r < 0) {
+		cli_err("out of memory");
+		w->failed = true;
+	}
+}
+
+static void walk(struct walk *w, int upfd, int homefd, const char *rel, int depth)
+{
+	char **names;
+	size_t n;
+
+	if (depth > MAX_DEPTH) {
+		cli_warn("%s: deeper than %d levels, not listed", rel, MAX_DEPTH);
+		w->failed = true;
+		return;
+	}
+	if (!(names = read_names(upfd, &n))) {
+		cli_warn("read %s: %s", rel ? rel : "upper layer", strerror(errno));
+		w->failed = true;
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		walk_entry(w, upfd, homefd, rel, names[i], depth);
+		free(names[i]);
+	}
+	free(names);
+}
+
+static int cmp_change(const void *a, const void *b)
+{
+	return strcmp(((const struct change *)a)->path, ((const struct change *)b)->path);
+}
+
+/* The real home, as root: its parent must be root's all the way down
+ * (cs_open_root_dir), the home itself is opened with O_NOFOLLOW. Returns an
+ * O_PATH fd, -ENOENT when there is no home, or another negative errno. */
+static int open_home(const char *home, struct cs_err *err)
+{
+	char *copy = strdup(home), *slash;
+	int pfd, fd;
+
+	if (!copy)
+		return cs_err_set(err, ENOMEM, "home");
+	while (strlen(copy) > 1 && copy[strlen(copy) - 1] == '/')
+		copy[strlen(copy) - 1] = '\0';
+	slash = strrchr(copy, '/');
+	if (copy[0] != '/' || !slash || !slash[1]) {
+		free(copy);
+		return cs_err_set(err, EINVAL, "home '%s' is not an absolute path below /", home);
+	}
+	*slash = '\0';
+	if (slash == copy) {
+		pfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (pfd < 0)
+			pfd = cs_err_set(err, errno, "open /");
+	} else {
+		pfd = cs_open_root_dir(copy, false, 0755, err);
+	}
+	if (pfd < 0) {
+		free(copy);
+		return pfd;
+	}
+	fd = openat(pfd, slash + 1, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		fd = errno == ENOENT ? -ENOENT :
+		     cs_err_set(err, errno, "open home %s (symlinks are not followed)", home);
+	close(pfd);
+	free(copy);
+	return fd;
+}
+
+/* DATA/USER/upper, or -ENOENT. */
+static int open_upper(const struct cs_policy *pol, const char *user, struct cs_err *err)
+{
+	int dfd, ufd, fd;
+
+	if (!cs_safe_component(user))
+		return cs_err_set(err, EINVAL, "unsafe user name '%s'", user);
+	dfd = cs_open_root_dir(pol->data_dir, false, 0755, err);
+	if (dfd < 0)
+		return dfd;
+	ufd = openat(dfd, user, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	close(dfd);
+	if (ufd < 0)
+		return errno == ENOENT ? -ENOENT : cs_err_set(err, errno, "open %s/%s", pol->data_dir, user);
+	fd = openat(ufd, "upper", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	close(ufd);
+	if (fd < 0)
+		return errno == ENOENT ? -ENOENT :
+		       cs_err_set(err, errno, "open %s/%s/upper", pol->data_dir, user);
+	return fd;
+}
+
+static void print(const struct walk *w, bool json)
+{
+	if (json)
+		printf("[");
+	for (size_t i = 0; i < w->n; i++) {
+		if (json) {
+			printf("%s\n  {\"change\": \"%c\", \"path\": ", i ? "," : "", w->v[i].kind);
+			cli_json_str(stdout, w->v[i].path);
+			printf("}");
+		} else {
+			printf("%c ", w->v[i].kind);
+			cli_text_path(stdout, w->v[i].path);
+			printf("\n");
+		}
+	}
+	if (json)
+		printf("%s]\n", w->n ? "\n" : "");
+}
+
+int cli_diff(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		CLI_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cs_policy *pol = NULL;
+	struct cs_err err = { "" };
+	struct cli_user u = { 0 };
+	struct walk w = { 0 };
+	bool json = false;
+	int opt, r, upfd = -1, homefd = -1, ret = CLI_FAIL;
+
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (opt == 'j')
+			json = true;
+		else if ((r = cli_common_opt(c, "diff", opt, optarg)) >= 0)
+			return r;
+	}
+	if (argc - optind != 1)
+		return cli_usage("diff", "exactly one USER");
+	if (cli_user_get(argv[optind], &u))
+		return CLI_FAIL;
+	if (cli_load_policy(c, true, &pol) < 0)
+		goto out;
+	upfd = open_upper(pol, u.name, &err);
+	if (upfd == -ENOENT) {
+		/* Never logged in with home = overlay: nothing changed. */
+		print(&w, json);
+		ret = CLI_OK;
+		goto out;
+	}
+	if (upfd < 0) {
+		cli_err("%s", err.msg);
+		goto out;
+	}
+	/* No home (any more): everything in the layer counts as added. */
+	homefd = open_home(u.home, &err);
+	if (homefd < 0 && homefd != -ENOENT) {
+		cli_err("%s", err.msg);
+		goto out;
+	}
+	walk(&w, upfd, homefd, NULL, 0);
+	qsort(w.v, w.n, sizeof(*w.v), cmp_change);
+	print(&w, json);
+	ret = w.failed ? CLI_FAIL : CLI_OK;
+out:
+	for (size_t i = 0; i < w.n; i++)
+		free(w.v[i].path);
+	free(w.v);
+	if (upfd >= 0)
+		close(upfd);
+	if (homefd >= 0)
+		close(homefd);
+	cs_policy_free(pol);
+	cli_user_free(&u);
+	return ret;
+}

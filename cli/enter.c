@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * containsession enter USER [CMD...]: run CMD as USER inside USER's running
+ * sandbox, the way a login's shell gets there.
+ *
+ * Root never joins the sandbox: the sandbox's namespaces are owned by the
+ * user, and a root process inside them could be led to act on the host
+ * through whatever the user mounted there. So root only reads the registry,
+ * forks, and the child drops to the user for good before it execs the
+ * helper's `join` mode, which does the setns with the user's own rights (the
+ * same code path as a login's shell). What to join comes on fd 3 from root,
+ * never from argv or the environment.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "lib/cgroup.h"
+#include "lib/sessionfile.h"
+
+static volatile pid_t child_pid;
+
+static void forward(int sig)
+{
+	if (child_pid > 0)
+		kill(child_pid, sig);
+}
+
+/*
+ * The seccomp, no_new_privs and capability settings come from the user's
+ * current profile, as for a login that starts now; the namespaces (and
+ * network = none) are the running sandbox's. A user the policy no longer
+ * sandboxes gets the running sandbox's profile if the policy still has it,
+ * else the strictest settings.
+ */
+static void session_info(const struct cs_policy *pol, const struct cli_user *u,
+			 const struct cs_reg_entry *e, struct cs_session_info *si)
+{
+	const struct cs_profile *p = cli_user_profile(pol, u, NULL);
+
+	if (!p && (p = cs_policy_profile(pol, e->profile)))
+		cli_warn("the policy no longer sandboxes %s: using the running sandbox's "
+			 "profile %s", u->name, e->profile);
+	*si = (struct cs_session_info){
+		.uid = e->uid,
+		.init_pid = e->init_pid,
+		.init_start = e->init_start,
+		.net_none = e->net_none,
+		.seccomp = true,
+		.no_new_privs = true,
+		.caps = CS_CAPS_NONE,
+	};
+	if (p) {
+		si->seccomp = p->seccomp;
+		si->no_new_privs = p->no_new_privs;
+		si->caps = (int)p->caps;
+		si->caps_list = p->caps_list;
+	} else {
+		cli_warn("no profile for %s: seccomp on, no_new_privs, no capabilities", u->name);
+	}
+}
+
+/* The helper must be root's and nobody else's to change, and never setuid,
+ * as the module requires. Returns an O_PATH fd of the checked file. */
+static int open_helper(void)
+{
+	struct stat st;
+	int fd = open(CS_HELPER_PATH, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0) {
+		cli_err("helper %s: %s", CS_HELPER_PATH, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != 0 ||
+	    (st.st_mode & 022) || (st.st_mode & (S_ISUID | S_ISGID))) {
+		cli_err("helper %s must be a root-owned, not group/world-writable, non-setuid file",
+			CS_HELPER_PATH);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* In the child: into the sandbox's cgroup (its limits cover what CMD does),
+ * drop to the user for good, exec the helper. Never returns. */
+static void __attribute__((noreturn))
+child(const struct cli_user *u, const struct cs_reg_entry *e, struct cs_reg *reg,
+      int infofd, int helperfd, char **cmd)
+{
+	const char *term = getenv("TERM"), *path = getenv("PATH");
+	char *env[8], **argv;
+	size_t ncmd = 0, k = 0;
+	struct cs_err err;
+
+	for (int sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_DFL);
+	if (cs_cgroup_attach(e->cgroups, e->ncgroups, getpid(), &err) < 0) {
+		cli_err("%s", err.msg);
+		_exit(126);
+	}
+	/* Attached while the lock is still held: no teardown can remove the
+	 * cgroup in between. The parent lets go of its copy at the same time. */
+	cs_reg_unlock(reg);
+
+	/* fd 3 is the description and nothing else crosses the exec: both
+	 * fds move above 3 first, so neither can be the other's target. */
+	infofd = fcntl(infofd, F_DUPFD_CLOEXEC, 10);
+	helperfd = fcntl(helperfd, F_DUPFD_CLOEXEC, 10);
+	if (infofd < 0 || helperfd < 0 || dup2(infofd, 3) < 0 ||
+	    syscall(SYS_close_range, 4, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
+		cli_err("pass the session description: %s", strerror(errno));
+		_exit(126);
+	}
+	/* Drop to the user for good: groups, gid, then all three uids, and
+	 * prove it by failing to get root back (as OpenSSH does). */
+	if (setgroups((size_t)u->ngids, u->gids) < 0 ||
+	    setresgid(u->gid, u->gid, u->gid) < 0 ||
+	    setresuid(u->uid, u->uid, u->uid) < 0) {
+		cli_err("drop privileges to %s: %s", u->name, strerror(errno));
+		_exit(126);
+	}
+	if (setuid(0) == 0 || seteuid(0) == 0 || getuid() != u->uid || geteuid() != u->uid ||
+	    getegid() != u->gid) {
+		cli_err("privileges were not dropped to %s: refusing to go on", u->name);
+		_exit(126);
+	}
+	/* Our working directory may be one the user cannot reach; the helper
+	 * changes to the home inside the sandbox. */
+	if (chdir("/") < 0)
+		_exit(126);
+
+	while (cmd[ncmd])
+		ncmd++;
+	argv = calloc(ncmd + 4, sizeof(*argv));
+	if (!argv)
+		_exit(126);
+	argv[0] = "containsession-helper";
+	argv[1] = "join";
+	argv[2] = "--";
+	if (ncmd)
+		memcpy(argv + 3, cmd, ncmd * sizeof(*argv));
+	else
+		argv[3] = u->shell;
+	/* A fresh environment: the user's identity, the caller's PATH and
+	 * TERM. Nothing of root's session leaks in. */
+	if (asprintf(&env[k++], "HOME=%s", u->home) < 0 ||
+	    asprintf(&env[k++], "USER=%s", u->name) < 0 ||
+	    asprintf(&env[k++], "LOGNAME=%s", u->name) < 0 ||
+	    asprintf(&env[k++], "SHELL=%s", u->shell) < 0 ||
+	    asprintf(&env[k++], "PATH=%s", path ? path : "/usr/local/bin:/usr/bin:/bin") < 0 ||
+	    (term && asprintf(&env[k++], "TERM=%s", term) < 0))
+		_exit(126);
+	env[k] = NULL;
+	syscall(SYS_execveat, helperfd, "", argv, env, AT_EMPTY_PATH);
+	cli_err("exec %s: %s", CS_HELPER_PATH, strerror(errno));
+	_exit(127);
+}
+
+/* Like system(3): the terminal's ^C and ^\ reach CMD directly (same
+ * foreground process group), so we ignore them; a SIGTERM or SIGHUP sent to
+ * us alone is passed on. Set before the fork, so none is lost in between;
+ * the child resets every handler. */
+static void parent_signals(void)
+{
+	struct sigaction fwd = { .sa_handler = forward }, ign = { .sa_handler = SIG_IGN };
+
+	sigaction(SIGINT, &ign, NULL);
+	sigaction(SIGQUIT, &ign, NULL);
+	sigaction(SIGTERM, &fwd, NULL);
+	sigaction(SIGHUP, &fwd, NULL);
+}
+
+static int wait_child(pid_t pid)
+{
+	int status;
+
+	child_pid = pid;
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			cli_err("wait for %d: %s", (int)pid, strerror(errno));
+			return CLI_FAIL;
+		}
+	}
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return 128 + WTERMSIG(status);
+}
+
+int cli_enter(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = { CLI_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
+	struct cs_reg reg = { .fd = -1 };
+	struct cs_reg_entry e = { 0 };
+	struct cs_session_info si;
+	struct cs_policy *pol = NULL;
+	struct cs_err err = { "" };
+	struct cli_user u = { 0 };
+	char text[1024];
+	int opt, r, statefd = -1, helperfd = -1, pipefd[2] = { -1, -1 }, ret = CLI_FAIL;
+	pid_t pid;
+
+	/* '+': options end at USER; CMD's options are CMD's. */
+	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1)
+		if ((r = cli_common_opt(c, "enter", opt, optarg)) >= 0)
+			return r;
+	if (optind >= argc)
+		return cli_usage("enter", "USER is missing");
+	if (cli_user_get(argv[optind], &u))
+		return CLI_FAIL;
+	if (u.uid == 0) {
+		cli_err("uid 0 is never sandboxed");
+		goto out;
+	}
+	if (cli_load_policy(c, true, &pol) < 0 || (helperfd = open_helper()) < 0)
+		goto out;
+
+	statefd = cli_open_state_dir(pol, &err);
+	if (statefd == -ENOENT)
+		goto none;
+	if (statefd < 0) {
+		cli_err("%s", err.msg);
+		goto out;
+	}
+	r = cs_reg_lock_existing(statefd, u.uid, &reg, &err);
+	if (r == -ENOENT)
+		goto none;
+	if (r < 0 || cs_reg_read(&reg, &e, &err) < 0) {
+		cli_err("%s", err.msg);
+		goto out;
+	}
+	if (!e.present)
+		goto none;
+	session_info(pol, &u, &e, &si);
+	if (cs_session_info_format(&si, text, sizeof(text)) < 0) {
+		cli_err("session description too long");
+		goto out;
+	}
+	/* The whole description fits the pipe's buffer: written before the
+	 * fork, read by the helper once. */
+	if (pipe2(pipefd, O_CLOEXEC) < 0 || write(pipefd[1], text, strlen(text)) != (ssize_t)strlen(text)) {
+		cli_err("pipe: %s", strerror(errno));
+		goto out;
+	}
+	close(pipefd[1]);
+	pipefd[1] = -1;
+	fflush(NULL);
+	parent_signals();
+	pid = fork();
+	if (pid < 0) {
+		cli_err("fork: %s", strerror(errno));
+		goto out;
+	}
+	if (pid == 0)
+		child(&u, &e, &reg, pipefd[0], helperfd, argv + optind + 1);
+	/* The lock is held only while reading: CMD may run for hours, and
+	 * logins and logouts of the user must not wait for it. */
+	cs_reg_unlock(&reg);
+	ret = wait_child(pid);
+	goto out;
+none:
+	cli_err("no sandbox running for %s", u.name);
+out:
+	cs_reg_unlock(&reg);
+	cs_reg_entry_free(&e);
+	for (int i = 0; i < 2; i++)
+		if (pipefd[i] >= 0)
+			close(pipefd[i]);
+	if (helperfd >= 0)
+		close(helperfd);
+	if (statefd >= 0)
+		close(statefd);
+	cs_policy_free(pol);
+	cli_user_free(&u);
+	return ret;
+}

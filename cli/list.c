@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * containsession list [--json]: the running sandboxes, from the registry.
+ * Each entry is read under its lock (so never half-written) and only read:
+ * holders that died are left out of the count here, but pruning the file
+ * is the module's job, at the next login or logout.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "lib/cgstat.h"
+#include "lib/proc.h"
+
+struct row {
+	struct cs_reg_entry e;
+	size_t sessions;
+	bool init_alive;
+	bool have_mem, have_tasks;
+	uint64_t mem, tasks;
+	long long age;
+};
+
+static int cmp_row(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+	return x->e.uid < y->e.uid ? -1 : x->e.uid > y->e.uid;
+}
+
+static void human_bytes(uint64_t v, char *buf, size_t len)
+{
+	static const char units[] = "KMGTP";
+	double d = (double)v;
+	int u = -1;
+
+	if (v < 1024) {
+		snprintf(buf, len, "%" PRIu64 "B", v);
+		return;
+	}
+	while (d >= 1024 && u < 4) {
+		d /= 1024;
+		u++;
+	}
+	snprintf(buf, len, "%.1f%c", d, units[u]);
+}
+
+static void human_age(long long s, char *buf, size_t len)
+{
+	if (s < 0)
+		s = 0;
+	if (s < 60)
+		snprintf(buf, len, "%llds", s);
+	else if (s < 3600)
+		snprintf(buf, len, "%lldm%02llds", s / 60, s % 60);
+	else if (s < 86400)
+		snprintf(buf, len, "%lldh%02lldm", s / 3600, s % 3600 / 60);
+	else
+		snprintf(buf, len, "%lldd%02lldh", s / 86400, s % 86400 / 3600);
+}
+
+static void print_table(const struct row *rows, size_t n)
+{
+	if (!n) {
+		printf("no sandbox is running\n");
+		return;
+	}
+	printf("%-16s %7s %-12s %8s %8s %9s %6s %8s\n", "USER", "UID", "PROFILE", "INIT",
+	       "SESSIONS", "MEMORY", "TASKS", "AGE");
+	for (size_t i = 0; i < n; i++) {
+		const struct row *r = &rows[i];
+		char mem[32] = "-", tasks[32] = "-", age[32], init[32];
+
+		if (r->have_mem)
+			human_bytes(r->mem, mem, sizeof(mem));
+		if (r->have_tasks)
+			snprintf(tasks, sizeof(tasks), "%" PRIu64, r->tasks);
+		human_age(r->age, age, sizeof(age));
+		/* An init that died (killed, OOM) leaves a stale entry until
+		 * the next login replaces it or the last logout removes it. */
+		snprintf(init, sizeof(init), "%d%s", (int)r->e.init_pid, r->init_alive ? "" : "!");
+		printf("%-16s %7u %-12s %8s %8zu %9s %6s %8s\n", r->e.user, (unsigned)r->e.uid,
+		       r->e.profile, init, r->sessions, mem, tasks, age);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!rows[i].init_alive) {
+			printf("(!: that init is gone; the entry goes at the next login or logout)\n");
+			break;
+		}
+}
+
+static void print_json(const struct row *rows, size_t n)
+{
+	printf("[");
+	for (size_t i = 0; i < n; i++) {
+		const struct row *r = &rows[i];
+
+		printf("%s\n  {\"user\": ", i ? "," : "");
+		cli_json_str(stdout, r->e.user);
+		printf(", \"uid\": %u, \"profile\": ", (unsigned)r->e.uid);
+		cli_json_str(stdout, r->e.profile);
+		printf(", \"init_pid\": %d, \"sessions\": %zu, ", (int)r->e.init_pid, r->sessions);
+		if (r->have_mem)
+			printf("\"memory_bytes\": %" PRIu64 ", ", r->mem);
+		else
+			printf("\"memory_bytes\": null, ");
+		if (r->have_tasks)
+			printf("\"tasks\": %" PRIu64 ", ", r->tasks);
+		else
+			printf("\"tasks\": null, ");
+		printf("\"age_seconds\": %lld, \"home\": ", r->age < 0 ? 0 : r->age);
+		cli_json_str(stdout, r->e.home);
+		printf(", \"cgroups\": [");
+		for (size_t j = 0; j < r->e.ncgroups; j++) {
+			printf("%s", j ? ", " : "");
+			cli_json_str(stdout, r->e.cgroups[j]);
+		}
+		printf("]}");
+	}
+	printf("%s]\n", n ? "\n" : "");
+}
+
+/* Read one entry under its lock; 1 with *row filled, 0 when it is gone or
+ * empty, <0 on error. */
+static int read_row(int statefd, uid_t uid, struct row *row, struct cs_err *err)
+{
+	struct cs_reg reg = { .fd = -1 };
+	int r = cs_reg_lock_existing(statefd, uid, &reg, err);
+
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return r;
+	r = cs_reg_read(&reg, &row->e, err);
+	cs_reg_unlock(&reg);
+	if (r < 0)
+		return r;
+	if (!row->e.present)
+		return 0;
+	/* Counted on a copy: the file itself is left as it is. */
+	row->sessions = cs_reg_prune(&row->e);
+	row->init_alive = cs_proc_alive(row->e.init_pid, row->e.init_start);
+	row->have_mem = cs_cgroup_memory_current(row->e.cgroups, row->e.ncgroups, &row->mem) == 0;
+	row->have_tasks = cs_cgroup_tasks_current(row->e.cgroups, row->e.ncgroups, &row->tasks) == 0;
+	row->age = (long long)time(NULL) - row->e.created;
+	return 1;
+}
+
+int cli_list(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		CLI_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cs_policy *pol = NULL;
+	struct cs_err err = { "" };
+	struct row *rows = NULL;
+	uid_t *uids = NULL;
+	size_t nuids = 0, n = 0;
+	bool json = false;
+	int opt, r, statefd, ret = CLI_FAIL;
+
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (opt == 'j')
+			json = true;
+		else if ((r = cli_common_opt(c, "list", opt, optarg)) >= 0)
+			return r;
+	}
+	if (optind != argc)
+		return cli_usage("list", "no arguments expected");
+	if (cli_load_policy(c, true, &pol) < 0)
+		return CLI_FAIL;
+	statefd = cli_open_state_dir(pol, &err);
+	if (statefd == -ENOENT) {
+		/* No state dir: no sandbox has run since boot. */
+		ret = CLI_OK;
+		goto out;
+	}
+	if (statefd < 0) {
+		cli_err("%s", err.msg);
+		goto out;
+	}
+	if (cs_reg_list(statefd, &uids, &nuids, &err) < 0) {
+		cli_err("%s", err.msg);
+		goto out_close;
+	}
+	rows = calloc(nuids ? nuids : 1, sizeof(*rows));
+	if (!rows) {
+		cli_err("out of memory");
+		goto out_close;
+	}
+	for (size_t i = 0; i < nuids; i++) {
+		r = read_row(statefd, uids[i], &rows[n], &err);
+		if (r < 0)
+			cli_warn("%s", err.msg);
+		else if (r > 0)
+			n++;
+	}
+	qsort(rows, n, sizeof(*rows), cmp_row);
+	ret = CLI_OK;
+out_close:
+	close(statefd);
+out:
+	if (ret == CLI_OK) {
+		if (json)
+			print_json(rows, n);
+		else
+			print_table(rows, n);
+	}
+	for (size_t i = 0; i < n; i++)
+		cs_reg_entry_free(&rows[i].e);
+	free(rows);
+	free(uids);
+	cs_policy_free(pol);
+	return ret;
+}
