@@ -1,0 +1,73 @@
+#!/bin/bash
+# containsession check: the test policy is valid ("FILE: OK", exit 0); a
+# broken one gets every error as FILE:LINE (exit 1), a shadowed rule is a
+# warning (exit 0), a drop-in's error names the drop-in, and a group-writable
+# file is refused as the module refuses it (unless --no-owner-check).
+# shellcheck source=tests/lib/testlib.sh
+. "$(dirname "$0")/../lib/testlib.sh"
+
+# The CLI under test: $CS_CLI, else the installed one (make install runs
+# before the integration tests), else the build tree's. csc runs it on the
+# test policy.
+if [ -n "${CS_CLI:-}" ]; then cli=$CS_CLI
+elif [ -x /usr/local/sbin/containsession ]; then cli=/usr/local/sbin/containsession
+else cli=$CS_TOP/build/containsession; fi
+[ -x "$cli" ] || cs_fail "no containsession CLI to test (make install, or set CS_CLI)"
+csc() { "$cli" --conf "$CS_POLICY" --confdir "$CS_POLICY_DIR" "$@"; }
+
+out=$(csc check 2>"$CS_TT/err")
+expect_eq 0 "$?" "check of the test policy exits 0"
+expect_eq "$CS_POLICY: OK" "$out" "check prints FILE: OK"
+expect_eq "" "$(cat "$CS_TT/err")" "and nothing on stderr"
+
+bad=$CS_TT/bad.conf
+cat >"$bad" <<'POLICY'
+[global]
+state_dir = /run/containsession
+no_such_key = 1
+
+[profile p]
+memory.max = lots
+hostname = ok-%u
+
+[rules]
+cstest1 = nowhere
+* = p
+POLICY
+out=$("$cli" check "$bad" 2>&1)
+expect_eq 1 "$?" "check of a broken policy exits 1"
+expect_contains "$out" "$bad:3: unknown key 'no_such_key'" "unknown key reported at line 3"
+expect_contains "$out" "$bad:6: invalid value 'lots' for memory.max" "bad value reported at line 6"
+expect_contains "$out" "$bad:10:" "rule naming an unknown profile reported at line 10"
+expect_not_contains "$out" ": OK" "no OK for a broken policy"
+expect_eq 3 "$(grep -c "^$bad:[0-9]*: " <<<"$out")" "exactly the three errors, one line each"
+
+warn=$CS_TT/warn.conf
+printf '[profile p]\n\n[rules]\n* = p\ncstest1 = off\n' >"$warn"
+out=$("$cli" check "$warn" 2>"$CS_TT/err")
+expect_eq 0 "$?" "a shadowed rule is only a warning (exit 0)"
+expect_eq "$warn: OK" "$out" "check still says OK"
+expect_contains "$(cat "$CS_TT/err")" "warning: $warn:5: " "the warning names line 5"
+
+# Drop-ins are read after the main file; their errors name them.
+mkdir -p "$CS_TT/d"
+printf '[profile extra]\ninherit = default\npids.max = -1\n' >"$CS_TT/d/10-extra.conf"
+out=$("$cli" --conf "$CS_POLICY" --confdir "$CS_TT/d" check 2>&1)
+expect_eq 1 "$?" "a broken drop-in makes the policy invalid"
+expect_contains "$out" "$CS_TT/d/10-extra.conf:3: " "the error names the drop-in and line 3"
+printf '[profile extra]\ninherit = default\npids.max = 100\n' >"$CS_TT/d/10-extra.conf"
+out=$("$cli" check --confdir "$CS_TT/d" 2>&1 --conf "$CS_POLICY")
+expect_eq 0 "$?" "options after the verb work too; a valid drop-in passes"
+
+# Ownership, as the module checks it when run as root.
+cp "$CS_POLICY" "$CS_TT/open.conf"
+chmod 0666 "$CS_TT/open.conf"
+out=$("$cli" check "$CS_TT/open.conf" 2>&1)
+expect_eq 1 "$?" "a world-writable policy is refused"
+expect_contains "$out" "$CS_TT/open.conf: must be owned by root" "and check says why"
+"$cli" check --no-owner-check "$CS_TT/open.conf" >/dev/null 2>&1
+expect_eq 0 "$?" "--no-owner-check accepts it as a draft"
+
+"$cli" check "$CS_TT/missing.conf" >/dev/null 2>&1
+expect_eq 1 "$?" "a missing file is invalid"
+cs_finish

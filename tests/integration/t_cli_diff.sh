@@ -1,0 +1,74 @@
+#!/bin/bash
+# containsession diff: after an sftp upload, an edit, a delete, a new
+# directory, a directory removed and made again, and a symlink, all in the
+# sandbox's overlay home, diff lists exactly those changes (A, M, D, O),
+# sorted, relative to the home; it never follows the user's symlink; and
+# --json says the same.
+# shellcheck source=tests/lib/testlib.sh
+. "$(dirname "$0")/../lib/testlib.sh"
+cs_require_sandbox
+
+# The CLI under test: $CS_CLI, else the installed one (make install runs
+# before the integration tests), else the build tree's. csc runs it on the
+# test policy.
+if [ -n "${CS_CLI:-}" ]; then cli=$CS_CLI
+elif [ -x /usr/local/sbin/containsession ]; then cli=/usr/local/sbin/containsession
+else cli=$CS_TOP/build/containsession; fi
+[ -x "$cli" ] || cs_fail "no containsession CLI to test (make install, or set CS_CLI)"
+csc() { "$cli" --conf "$CS_POLICY" --confdir "$CS_POLICY_DIR" "$@"; }
+
+user=cstest1
+home=$(getent passwd $user | cut -d: -f6)
+upper=$CS_DATA_DIR/$user/upper
+tag=$$-$RANDOM
+cs_wait_clean $user || cs_fail "$user not clean before the test"
+cs_on_exit "rm -rf '$home'/*_$tag* '$upper'/*_$tag*"
+
+# The real home: what the sandbox will change.
+for f in edit del keep; do echo "$f" >"$home/${f}_$tag.txt"; done
+mkdir "$home/dir_$tag"
+echo old >"$home/dir_$tag/old"
+chown -R $user: "$home"/*_$tag*
+
+echo upload >"$CS_TT/up"
+printf 'put %s up_%s.txt\n' "$CS_TT/up" "$tag" >"$CS_TT/batch"
+expect_true "sftp upload" cs_sftp $user -b "$CS_TT/batch"
+expect_true "edit, delete, mkdir, rm -rf + mkdir, symlink in a login" cs_ssh $user -- "
+	echo more >> edit_$tag.txt && rm del_$tag.txt &&
+	mkdir new_$tag && echo f > new_$tag/f &&
+	rm -rf dir_$tag && mkdir dir_$tag && echo n > dir_$tag/new &&
+	ln -s /etc link_$tag"
+cs_wait_clean $user
+
+out=$(csc diff $user)
+expect_eq 0 "$?" "diff exits 0"
+printf '%s\n' "$out" | sed 's/^/    diff: /'
+mine=$(grep -F "_$tag" <<<"$out")
+expect_eq "D del_$tag.txt
+O dir_$tag/
+A dir_$tag/new
+M edit_$tag.txt
+A link_$tag
+A new_$tag/
+A new_$tag/f
+A up_$tag.txt" "$mine" "exactly the changes made, in path order"
+expect_not_contains "$out" "keep_$tag" "an untouched file is not listed"
+expect_not_contains "$out" "link_$tag/" "the user's symlink to /etc is not followed"
+expect_not_contains "$out" "dir_$tag/old" "the replaced directory's old content is not listed"
+expect_true "sorted by path" bash -c 'cut -c3- | LC_ALL=C sort -c' <<<"$out"
+expect_false "the real home is untouched" [ -e "$home/up_$tag.txt" ]
+expect_eq "edit" "$(cat "$home/edit_$tag.txt")" "the real home's file keeps its content"
+
+if command -v python3 >/dev/null; then
+	j=$(csc diff --json $user | python3 -c '
+import json, sys
+for o in json.load(sys.stdin):
+    assert set(o) == {"change", "path"}, o
+    print(o["change"], o["path"])')
+	expect_eq 0 "$?" "diff --json parses"
+	expect_eq "$out" "$j" "diff --json says what diff says"
+fi
+
+out=$(csc diff cstest3 2>&1)
+expect_eq 0 "$?" "diff of a user with no upper layer yet exits 0"
+cs_finish

@@ -1,0 +1,99 @@
+#!/bin/bash
+# containsession doctor: on this host every line is ok:/warning:/problem:,
+# every problem has a fix, the exit status says whether there was a problem,
+# and it finds sshd-cstest's PAM stack with the module after pam_systemd.
+# With --sshd-config pointing at a config with "Subsystem sftp
+# internal-sftp" it flags that (exit 1); with a tight config, no sshd
+# problem. A PAM stack with the module before pam_systemd, or optional, is
+# a problem.
+# shellcheck source=tests/lib/testlib.sh
+. "$(dirname "$0")/../lib/testlib.sh"
+
+# The CLI under test: $CS_CLI, else the installed one (make install runs
+# before the integration tests), else the build tree's. csc runs it on the
+# test policy.
+if [ -n "${CS_CLI:-}" ]; then cli=$CS_CLI
+elif [ -x /usr/local/sbin/containsession ]; then cli=/usr/local/sbin/containsession
+else cli=$CS_TOP/build/containsession; fi
+[ -x "$cli" ] || cs_fail "no containsession CLI to test (make install, or set CS_CLI)"
+csc() { "$cli" --conf "$CS_POLICY" --confdir "$CS_POLICY_DIR" "$@"; }
+
+# check_shape WHAT OUTPUT RC: the output format and exit status contract.
+check_shape() {
+	local bad
+	bad=$(grep -v -E '^(ok|warning|problem): ' <<<"$2")
+	expect_eq "" "$bad" "$1: every line is ok:, warning: or problem:"
+	bad=$(grep -E '^problem: ' <<<"$2" | grep -v -F '(fix: ')
+	expect_eq "" "$bad" "$1: every problem says how to fix it"
+	if grep -q '^problem: ' <<<"$2"; then
+		expect_eq 1 "$3" "$1: exit 1 with a problem"
+	else
+		expect_eq 0 "$3" "$1: exit 0 without a problem"
+	fi
+}
+
+out=$(csc doctor 2>"$CS_TT/err")
+rc=$?
+printf '%s\n' "$out" | sed 's/^/    doctor: /'
+check_shape "doctor on this host" "$out" "$rc"
+expect_eq "" "$(cat "$CS_TT/err")" "doctor: nothing on stderr"
+expect_contains "$out" "ok: the policy $CS_POLICY loads" "doctor: the test policy loads"
+expect_contains "$out" "user.max_user_namespaces" "doctor: user namespaces checked"
+expect_contains "$out" "overlay" "doctor: the overlay probe ran"
+expect_contains "$out" "cgroup" "doctor: the cgroup layout is reported"
+if [ -z "$CS_NO_MODULE" ]; then
+	expect_contains "$out" "ok: PAM service sshd-cstest: pam_containsession.so is session module" \
+		"doctor: finds the module in sshd-cstest's stack"
+	if grep -q pam_systemd /etc/pam.d/common-session 2>/dev/null; then
+		expect_contains "$out" "ok: PAM service sshd-cstest: pam_systemd.so (" \
+			"doctor: pam_systemd comes before the module in sshd-cstest"
+	fi
+	if [ "$(cat /proc/sys/user/max_user_namespaces)" -gt 0 ] &&
+		[ "$(cat /proc/sys/kernel/unprivileged_userns_clone 2>/dev/null || echo 1)" = 1 ]; then
+		expect_contains "$out" "ok: an unprivileged user (uid 65534) can make a user and mount namespace and mount overlayfs" \
+			"doctor: the overlay probe succeeds where the sandbox tests run"
+	fi
+fi
+expect_contains "$out" "read sshd's settings" "doctor: read sshd -T"
+
+# A doctored sshd config: internal-sftp.
+sed 's/^Subsystem.*/Subsystem sftp internal-sftp/' "$CS_SSHD_CONFIG" >"$CS_TT/sshd_bad"
+grep -q '^Subsystem sftp internal-sftp' "$CS_TT/sshd_bad" || cs_fail "could not make the doctored config"
+out=$(csc doctor --sshd-config "$CS_TT/sshd_bad" 2>&1)
+rc=$?
+check_shape "doctor --sshd-config (internal-sftp)" "$out" "$rc"
+expect_eq 1 "$rc" "internal-sftp makes doctor exit 1"
+expect_contains "$(grep '^problem: ' <<<"$out")" "internal-sftp" "a problem line names internal-sftp"
+expect_contains "$out" "(fix: Subsystem sftp /usr/lib/openssh/sftp-server" "with the fix"
+
+# A tight one: no sshd problem at all.
+{
+	grep -v -i -E '^(Subsystem|AllowTcpForwarding|AllowStreamLocalForwarding|PermitTunnel|X11Forwarding|PermitUserRC)' "$CS_SSHD_CONFIG"
+	printf '%s\n' "Subsystem sftp $CS_SFTP_SERVER" "AllowTcpForwarding no" \
+		"AllowStreamLocalForwarding no" "PermitTunnel no" "X11Forwarding no" "PermitUserRC no"
+} >"$CS_TT/sshd_good"
+out=$(csc doctor --sshd-config "$CS_TT/sshd_good" 2>&1)
+check_shape "doctor --sshd-config (tight)" "$out" "$?"
+expect_eq "" "$(grep -E '^(problem|warning): sshd' <<<"$out")" "a tight sshd config has no sshd finding"
+expect_contains "$out" "ok: sshd: AllowTcpForwarding no" "forwarding off is ok"
+
+# PAM stacks in a directory of our own.
+pam=$CS_TT/pam.d
+mkdir -p "$pam"
+printf 'session optional pam_systemd.so\n' >"$pam/common-session-test"
+printf 'session required pam_unix.so\n@include common-session-test\nsession required pam_containsession.so\n' >"$pam/good"
+out=$(csc doctor --pam-dir "$pam" --sshd-config "$CS_TT/sshd_good" 2>&1)
+expect_contains "$out" "ok: PAM service good: pam_containsession.so is session module 3 of 3 ($pam/good:3)" \
+	"position counted through @include"
+expect_contains "$out" "ok: PAM service good: pam_systemd.so ($pam/common-session-test:1) comes before" \
+	"pam_systemd found before it"
+printf 'session optional pam_containsession.so\n@include common-session-test\n' >"$pam/bad"
+out=$(csc doctor --pam-dir "$pam" --sshd-config "$CS_TT/sshd_good" 2>&1)
+expect_eq 1 "$?" "a bad PAM stack makes doctor exit 1"
+expect_contains "$out" "problem: $pam/bad:1: control 'optional'" "optional is a problem"
+expect_contains "$out" "problem: PAM service bad: pam_systemd.so ($pam/common-session-test:1) runs after" \
+	"pam_systemd after the module is a problem"
+rm -f "$pam"/*
+out=$(csc doctor --pam-dir "$pam" --sshd-config "$CS_TT/sshd_good" 2>&1)
+expect_contains "$out" "warning: no PAM service in $pam uses pam_containsession.so" "no PAM service: a warning"
+cs_finish
