@@ -20,6 +20,7 @@
 #include "config/policy.h"
 #include "lib/err.h"
 #include "lib/registry.h"
+#include "lib/user.h"
 
 #define CLI_OK    0
 #define CLI_FAIL  1
@@ -80,27 +81,13 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 int cli_load_policy(const struct cli *c, bool quiet_warnings, struct cs_policy **pol);
 
-/* A user as the module sees one: passwd entry and full group list. */
-struct cli_user {
-	char *name;
-	uid_t uid;
-	gid_t gid;
-	char *home;
-	char *shell;   /* passwd shell, "/bin/sh" when empty */
-	gid_t *gids;
-	int ngids;
-	char **groups; /* names of gids that have one */
-	size_t ngroups;
-};
-/* 0, -ENOENT for an unknown user, or another negative errno. */
-int cli_user_lookup(const char *name, struct cli_user *u);
-void cli_user_free(struct cli_user *u);
-/* Look USER up, printing "unknown user" on failure; 0 or CLI_FAIL. */
-int cli_user_get(const char *name, struct cli_user *u);
+/* Look USER up as the module does (lib/user.h), printing "unknown user"
+ * on failure; 0 or CLI_FAIL. */
+int cli_user_get(const char *name, struct cs_user *u);
 
 /* The user's current profile per the policy, or NULL (uid 0, no rule, off). */
 const struct cs_profile *cli_user_profile(const struct cs_policy *pol,
-					  const struct cli_user *u,
+					  const struct cs_user *u,
 					  const struct cs_rule **rule);
 
 /* The policy's state_dir, opened the root-safe way (cs_open_root_dir). */

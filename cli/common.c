@@ -2,8 +2,6 @@
 /* What the verbs share: options, messages, the policy, user lookup and
  * output escaping. */
 #include <errno.h>
-#include <grp.h>
-#include <pwd.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,76 +95,9 @@ int cli_load_policy(const struct cli *c, bool quiet_warnings, struct cs_policy *
 	return r < 0 ? -1 : 0;
 }
 
-void cli_user_free(struct cli_user *u)
+int cli_user_get(const char *name, struct cs_user *u)
 {
-	free(u->name);
-	free(u->home);
-	free(u->shell);
-	free(u->gids);
-	for (size_t i = 0; i < u->ngroups; i++)
-		free(u->groups[i]);
-	free(u->groups);
-	memset(u, 0, sizeof(*u));
-}
-
-/* The same lookup as the module's: the passwd entry, then every group
- * (getgrouplist, primary included) by name, for @group rules. */
-int cli_user_lookup(const char *name, struct cli_user *u)
-{
-	struct passwd pw, *res = NULL;
-	char buf[16384];
-	int ng = 64;
-
-	memset(u, 0, sizeof(*u));
-	errno = 0;
-	if (getpwnam_r(name, &pw, buf, sizeof(buf), &res) != 0 || !res)
-		return -ENOENT;
-	u->name = strdup(pw.pw_name);
-	u->uid = pw.pw_uid;
-	u->gid = pw.pw_gid;
-	u->home = strdup(pw.pw_dir);
-	u->shell = strdup(pw.pw_shell[0] ? pw.pw_shell : "/bin/sh");
-	if (!u->name || !u->home || !u->shell)
-		goto oom;
-	for (;;) {
-		gid_t *g = realloc(u->gids, (size_t)ng * sizeof(gid_t));
-		int n = ng;
-
-		if (!g)
-			goto oom;
-		u->gids = g;
-		if (getgrouplist(u->name, u->gid, u->gids, &n) >= 0) {
-			u->ngids = n;
-			break;
-		}
-		if (n <= ng) {
-			cli_user_free(u);
-			return -EIO;
-		}
-		ng = n;
-	}
-	u->groups = calloc((size_t)u->ngids + 1, sizeof(char *));
-	if (!u->groups)
-		goto oom;
-	for (int i = 0; i < u->ngids; i++) {
-		struct group gr, *gres = NULL;
-		char gbuf[16384];
-
-		if (getgrgid_r(u->gids[i], &gr, gbuf, sizeof(gbuf), &gres) == 0 && gres) {
-			if (!(u->groups[u->ngroups] = strdup(gr.gr_name)))
-				goto oom;
-			u->ngroups++;
-		}
-	}
-	return 0;
-oom:
-	cli_user_free(u);
-	return -ENOMEM;
-}
-
-int cli_user_get(const char *name, struct cli_user *u)
-{
-	int r = cli_user_lookup(name, u);
+	int r = cs_user_lookup(name, u);
 
 	if (r == -ENOENT)
 		cli_err("unknown user '%s'", name);
@@ -176,11 +107,11 @@ int cli_user_get(const char *name, struct cli_user *u)
 }
 
 const struct cs_profile *cli_user_profile(const struct cs_policy *pol,
-					  const struct cli_user *u,
+					  const struct cs_user *u,
 					  const struct cs_rule **rule)
 {
 	const struct cs_rule *r = cs_policy_match(pol, u->uid, u->name,
-						  (const char *const *)u->groups, u->ngroups);
+						  (const char *const *)u->gnames, u->ngnames);
 
 	if (rule)
 		*rule = r;

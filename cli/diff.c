@@ -307,7 +307,7 @@ int cli_diff(struct cli *c, int argc, char **argv)
 	};
 	struct cs_policy *pol = NULL;
 	struct cs_err err = { "" };
-	struct cli_user u = { 0 };
+	struct cs_user u = { 0 };
 	struct walk w = { 0 };
 	bool json = false;
 	int opt, r, upfd = -1, homefd = -1, ret = CLI_FAIL;
@@ -354,6 +354,6 @@ out:
 	if (homefd >= 0)
 		close(homefd);
 	cs_policy_free(pol);
-	cli_user_free(&u);
+	cs_user_free(&u);
 	return ret;
 }

@@ -41,7 +41,7 @@ static void forward(int sig)
  * sandboxes gets the running sandbox's profile if the policy still has it,
  * else the strictest settings.
  */
-static void session_info(const struct cs_policy *pol, const struct cli_user *u,
+static void session_info(const struct cs_policy *pol, const struct cs_user *u,
 			 const struct cs_reg_entry *e, struct cs_session_info *si)
 {
 	const struct cs_profile *p = cli_user_profile(pol, u, NULL);
@@ -92,7 +92,7 @@ static int open_helper(void)
 /* In the child: into the sandbox's cgroup (its limits cover what CMD does),
  * drop to the user for good, exec the helper. Never returns. */
 static void __attribute__((noreturn))
-child(const struct cli_user *u, const struct cs_reg_entry *e, struct cs_reg *reg,
+child(const struct cs_user *u, const struct cs_reg_entry *e, struct cs_reg *reg,
       int infofd, int helperfd, char **cmd)
 {
 	const char *term = getenv("TERM"), *path = getenv("PATH");
@@ -202,7 +202,7 @@ int cli_enter(struct cli *c, int argc, char **argv)
 	struct cs_session_info si;
 	struct cs_policy *pol = NULL;
 	struct cs_err err = { "" };
-	struct cli_user u = { 0 };
+	struct cs_user u = { 0 };
 	char text[1024];
 	int opt, r, statefd = -1, helperfd = -1, pipefd[2] = { -1, -1 }, ret = CLI_FAIL;
 	pid_t pid;
@@ -278,6 +278,6 @@ out:
 	if (statefd >= 0)
 		close(statefd);
 	cs_policy_free(pol);
-	cli_user_free(&u);
+	cs_user_free(&u);
 	return ret;
 }

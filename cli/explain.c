@@ -111,7 +111,7 @@ static void print_hostname(const struct cs_profile *p, const char *user)
 int cli_explain(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = { CLI_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
-	struct cli_user u;
+	struct cs_user u;
 	struct cs_policy *pol = NULL;
 	const struct cs_profile *prof;
 	const struct cs_rule *rule;
@@ -126,20 +126,20 @@ int cli_explain(struct cli *c, int argc, char **argv)
 		return CLI_FAIL;
 
 	printf("# user %s (uid %u, gid %u)\n# groups:", u.name, (unsigned)u.uid, (unsigned)u.gid);
-	for (size_t i = 0; i < u.ngroups; i++)
-		printf(" %s", u.groups[i]);
+	for (size_t i = 0; i < u.ngnames; i++)
+		printf(" %s", u.gnames[i]);
 	printf("\n");
 	/* As in the module: root is decided before the policy is read, so
 	 * not even a broken policy can lock root out. */
 	if (u.uid == 0) {
 		printf("# uid 0 is never sandboxed\n");
-		cli_user_free(&u);
+		cs_user_free(&u);
 		return CLI_OK;
 	}
 	if (cli_load_policy(c, true, &pol) < 0) {
 		cli_err("the policy does not load: the module refuses every login it would "
 			"handle, %s's included", u.name);
-		cli_user_free(&u);
+		cs_user_free(&u);
 		return CLI_FAIL;
 	}
 	prof = cli_user_profile(pol, &u, &rule);
@@ -164,6 +164,6 @@ int cli_explain(struct cli *c, int argc, char **argv)
 			r = CLI_FAIL;
 	}
 	cs_policy_free(pol);
-	cli_user_free(&u);
+	cs_user_free(&u);
 	return r;
 }

@@ -24,7 +24,7 @@ int cli_stop(struct cli *c, int argc, char **argv)
 	struct cs_reg_entry e = { 0 };
 	struct cs_policy *pol = NULL;
 	struct cs_err err = { "" };
-	struct cli_user u = { 0 };
+	struct cs_user u = { 0 };
 	int opt, r, statefd = -1, ret = CLI_FAIL;
 
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1)
@@ -80,6 +80,6 @@ out:
 	if (statefd >= 0)
 		close(statefd);
 	cs_policy_free(pol);
-	cli_user_free(&u);
+	cs_user_free(&u);
 	return ret;
 }
