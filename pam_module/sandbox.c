@@ -20,6 +20,7 @@
 #include "lib/cgroup.h"
 #include "lib/fsutil.h"
 #include "lib/proc.h"
+#include "lib/teardown.h"
 #include "pam_module/module.h"
 
 static const char *home_name(enum cs_home_mode m)
@@ -42,25 +43,11 @@ void cs_session_free(struct cs_session *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* Kill the init (and with it the whole PID namespace), then the cgroup.
- * Root signals only the pidfd of the exact process recorded, never a pid
- * that may have been recycled. */
+/* The last session is closing already: no grace for the cgroup to empty
+ * by itself (lib/teardown.c, shared with `containsession stop`). */
 static int teardown(const struct cs_reg_entry *e, struct cs_err *err)
 {
-	int fd = cs_pidfd_open_checked(e->init_pid, e->init_start);
-
-	if (fd >= 0) {
-		cs_pidfd_send_signal(fd, SIGKILL);
-		/* PID 1 of a namespace exits only after the kernel has
-		 * killed every other process in it. */
-		if (cs_pidfd_wait_exit(fd, 5000) < 0) {
-			close(fd);
-			return cs_err_set(err, ETIMEDOUT, "sandbox init %d did not exit",
-					  (int)e->init_pid);
-		}
-		close(fd);
-	}
-	return cs_cgroup_destroy(e->cgroups, e->ncgroups, err);
+	return cs_sandbox_teardown(e, 0, err);
 }
 
 /* Where the overlay upper layer lives: DATA/<user>, made by root with the
