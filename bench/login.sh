@@ -1,0 +1,100 @@
+#!/bin/bash
+#
+# bench/login.sh — 2) login cost through the real sshd (tests/lib/sshd.sh,
+# loopback, its own PAM service). `ssh host true` for a sandboxed user whose
+# sandbox is already running (another login holds it), a sandboxed user with
+# none (every login creates it and the logout tears it down), and an
+# unsandboxed user (rule "off"): same sshd, same key, same client options.
+# Then the same three over one ControlMaster connection each, where the ssh
+# handshake drops out and what is left is sshd's session fork plus, for
+# sandboxed users, the helper's join.
+#
+# Env: CB_RUNS (default 100). Target (issue 7): over ControlMaster, the
+# sandboxed user with a running sandbox within 1.10 x the unsandboxed user.
+set -u -o pipefail
+. "$(dirname "$0")/lib.sh"
+
+runs=${CB_RUNS:-100}
+CB_PLAIN_USERS=cstestplain
+cb_setup
+hot=cstestb1 cold=cstestb2 plain=cstestplain
+for u in $hot $cold $plain; do cb_user $u; done
+cold_uid=$(id -u $cold)
+ssh_cmd=$(cs_ssh_cmd)
+
+# Each kind does what it should.
+[ "$(cs_ssh $hot -- hostname)" = "sb-$hot" ] || cb_die "$hot is not sandboxed"
+[ "$(cs_ssh $plain -- hostname)" = "$(hostname)" ] || cb_die "$plain is sandboxed"
+cs_wait_clean $hot 10 || cb_die "$hot not clean"
+
+# The hot user's sandbox is held by a login that sleeps.
+hold_pids=()
+(cs_ssh_exec $hot -- exec sleep 3600) </dev/null >/dev/null 2>&1 &
+hold_pids+=($!)
+# Only our own clients, by pid (a bare `wait` would also wait for the
+# harness' sshd and syslog capture).
+CB_CLEANUP_HOOK='for p in ${hold_pids[*]} ${cm_pids[*]:-}; do kill $p 2>/dev/null; wait $p 2>/dev/null; done'
+for _ in $(seq 100); do [ -e "$CS_STATE_DIR/$(id -u $hot)" ] && break; sleep 0.1; done
+[ -e "$CS_STATE_DIR/$(id -u $hot)" ] || cb_die "holding login of $hot did not start"
+
+# Before each cold run: the last logout's teardown has finished.
+wait_cold="bash -c 'for i in \$(seq 500); do [ -e $CS_STATE_DIR/$cold_uid ] || exit 0; sleep 0.01; done; exit 1'"
+
+res=$CS_T/login.txt
+cb_log "ssh host true: $runs runs each (hyperfine)"
+hyperfine -N -w 5 -r "$runs" --style none --export-json "$CS_T/login.json" \
+	-n unsandboxed "$ssh_cmd $plain@$CS_HOST true" \
+	-n sandbox-running "$ssh_cmd $hot@$CS_HOST true" \
+	--prepare "$wait_cold" -n sandbox-created "$ssh_cmd $cold@$CS_HOST true" \
+	>/dev/null 2>"$CS_T/hf.err" || { cat "$CS_T/hf.err" >&2; cb_die hyperfine; }
+# hyperfine applies --prepare to every command after it only when given
+# once per command; run the cold one on its own to be sure.
+hyperfine -N -w 3 -r "$runs" --style none --export-json "$CS_T/login-cold.json" \
+	--prepare "$wait_cold" -n sandbox-created "$ssh_cmd $cold@$CS_HOST true" \
+	>/dev/null 2>"$CS_T/hf.err" || { cat "$CS_T/hf.err" >&2; cb_die hyperfine; }
+
+# ControlMaster: one master connection per user (ssh -N, in the
+# background), then `ssh -S SOCKET host true` over it. The hot user's
+# sandbox stays up because its holding login (above) keeps it.
+cm_pids=()
+for u in $plain $hot; do
+	# shellcheck disable=SC2086
+	$ssh_cmd -o ControlMaster=yes -o ControlPath="$CS_T/cm-$u" -o ControlPersist=no -N $u@$CS_HOST \
+		</dev/null >/dev/null 2>"$CS_T/cm-$u.err" &
+	cm_pids+=($!)
+done
+for u in $plain $hot; do
+	for _ in $(seq 100); do [ -S "$CS_T/cm-$u" ] && break; sleep 0.1; done
+	[ -S "$CS_T/cm-$u" ] || cb_die "ControlMaster for $u did not start: $(cat "$CS_T/cm-$u.err")"
+done
+[ "$($ssh_cmd -o ControlPath="$CS_T/cm-$hot" $hot@$CS_HOST hostname)" = "sb-$hot" ] ||
+	cb_die "a session over $hot's master is not in the sandbox"
+cb_log "over ControlMaster: $runs runs each (hyperfine)"
+hyperfine -N -w 10 -r "$((runs * 2))" --style none --export-json "$CS_T/cm.json" \
+	-n cm-unsandboxed "$ssh_cmd -o ControlPath=$CS_T/cm-$plain $plain@$CS_HOST true" \
+	-n cm-sandbox-running "$ssh_cmd -o ControlPath=$CS_T/cm-$hot $hot@$CS_HOST true" \
+	>/dev/null 2>"$CS_T/hf.err" || { cat "$CS_T/hf.err" >&2; cb_die hyperfine; }
+
+python3 - "$CS_T/login.json" "$CS_T/login-cold.json" "$CS_T/cm.json" >"$res" <<'PY'
+import json, sys, statistics
+rows = {}
+for f in sys.argv[1:]:
+    for r in json.load(open(f))["results"]:
+        t = sorted(x * 1000 for x in r["times"])
+        n = len(t)
+        rows[r["command"]] = (statistics.median(t), t[int(0.1 * (n - 1))], t[int(0.9 * (n - 1))], statistics.pstdev(t), n)
+for k, v in rows.items():
+    print(k, *("%.3f" % x for x in v[:4]), v[4])
+PY
+awk '{ m[$1] = $2; l[$1] = $0 } END {
+	split("unsandboxed sandbox-running sandbox-created", a, " ")
+	for (i = 1; i <= 3; i++) { split(l[a[i]], f, " ")
+		printf "%s|%.2f|%.2f / %.2f|%.2f|%d|%+.2f|%.2f\n", a[i], f[2], f[3], f[4], f[5], f[6], f[2] - m["unsandboxed"], f[2] / m["unsandboxed"] }
+	split("cm-unsandboxed cm-sandbox-running", b, " ")
+	for (i = 1; i <= 2; i++) { split(l[b[i]], f, " ")
+		printf "%s|%.2f|%.2f / %.2f|%.2f|%d|%+.2f|%.2f\n", b[i], f[2], f[3], f[4], f[5], f[6], f[2] - m["cm-unsandboxed"], f[2] / m["cm-unsandboxed"] }
+}' "$res" | cb_table "2. ssh host true through the real sshd on loopback (ms; hyperfine -N; cm- rows over one ControlMaster connection)" \
+	"login|median|p10 / p90|stddev|runs|added vs unsandboxed (ms)|ratio"
+echo
+awk '{ m[$1] = $2 } END { r = m["cm-sandbox-running"] / m["cm-unsandboxed"]
+	printf "target over ControlMaster <= 1.10 x unsandboxed: %.2f x: %s\n", r, (r <= 1.10 ? "met" : "MISSED") }' "$res"

@@ -1,0 +1,119 @@
+#!/bin/bash
+#
+# bench/sandbox.sh — 1) sandbox cost without ssh in the way.
+#
+# Create: start a sandbox init the way the module does (helper init, report
+# pipe on fd 3), run /bin/true in it (helper join), end it (SIGKILL on the
+# init's pidfd, wait until gone) — against unshare, bwrap, firejail and plain
+# true. Join: run /bin/true in a running sandbox through `helper join`,
+# against nsenter into the same namespaces and a minimal static joiner.
+# All contenders run as the same unprivileged user, each started by the same
+# small driver (build/bench/csbench), timed by hyperfine.
+#
+# Env: CB_RUNS (default 300). Targets (issue 7): create <= 1.0 x bwrap,
+# join <= 0.7 x nsenter.
+set -u -o pipefail
+. "$(dirname "$0")/lib.sh"
+
+runs=${CB_RUNS:-300}
+cb_setup
+u=cstestb1
+cb_user $u
+uid=$(id -u $u) gid=$(id -g $u) home=$(getent passwd $u | cut -d: -f6)
+cs=$CB_BUILD/csbench
+as=("$cs" as "$uid" "$gid" --)
+
+# DATA/<user> for the overlay's upper layer, as the module makes it.
+install -d -o root -g root -m 0755 "$CS_T/bdata"
+install -d -o "$uid" -g "$gid" -m 0700 "$CS_T/bdata/$u"
+data=$CS_T/bdata/$u
+
+# Sanity: the driver gives a working sandbox (uid 0, own hostname, PID 1 = helper).
+out=$("$cs" create "$uid" "$gid" $u "$home" overlay "$data" /bin/sh -c 'id -u; hostname; cat /proc/1/comm') ||
+	cb_die "create+join through the driver failed: $out"
+[ "$(echo $out)" = "0 bench-$u cs-init" ] || cb_die "unexpected sandbox: $out"
+for c in unshare bwrap firejail nsenter hyperfine; do
+	command -v $c >/dev/null || cb_die "missing $c (make deps-bench)"
+done
+
+# Peers, with what each needs to actually run true (bwrap starts from an
+# empty root: without a bind of / it finds no `true`). "bwrap, same root"
+# builds what the helper builds: read-only system dirs, /dev, /proc, a
+# private /tmp and the home.
+bw_same=(bwrap --unshare-all --share-net --uid 0 --gid 0 --die-with-parent)
+for d in usr etc bin sbin lib lib32 lib64 libx32 opt srv var; do
+	if [ -L /$d ]; then bw_same+=(--symlink "$(readlink /$d)" /$d)
+	elif [ -d /$d ]; then bw_same+=(--ro-bind /$d /$d); fi
+done
+bw_same+=(--dev /dev --proc /proc --tmpfs /tmp --tmpfs /run --bind "$home" "$home" --hostname bench /bin/true)
+"${as[@]}" "${bw_same[@]}" || cb_die "bwrap (same root) does not run here"
+"${as[@]}" bwrap --unshare-all --share-net --uid 0 --ro-bind / / true || cb_die "bwrap does not run here"
+"${as[@]}" unshare -Urmpuif --mount-proc true || cb_die "unshare does not run here"
+fj=1
+"${as[@]}" firejail --quiet --noprofile true >/dev/null 2>&1 || { fj=; cb_log "firejail does not run here: left out"; }
+
+res=$CS_T/create.txt
+cb_log "create: $runs runs per contender (hyperfine)"
+cmds=(
+	"true" "${as[*]} /bin/true"
+	"unshare" "${as[*]} unshare -Urmpuif --mount-proc true"
+	"bwrap" "${as[*]} bwrap --unshare-all --share-net --uid 0 --ro-bind / / true"
+	"bwrap-same-root" "${as[*]} ${bw_same[*]}"
+	"cs-create-overlay" "$cs create $uid $gid $u $home overlay $data"
+	"cs-create-bind" "$cs create $uid $gid $u $home bind -"
+)
+[ -n "$fj" ] && cmds+=("firejail" "${as[*]} firejail --quiet --noprofile true")
+cb_hyperfine "$res" "$runs" "${cmds[@]}" || cb_die "hyperfine"
+
+# Join: one running sandbox, session description in a file the user reads.
+"$cs" start "$uid" "$gid" $u "$home" overlay "$data" >"$CS_T/sess" || cb_die "start a sandbox"
+init=$(sed -n 's/^init_pid=//p' "$CS_T/sess")
+CB_CLEANUP_HOOK="$cs stop $init"
+sed 's/^seccomp=1/seccomp=0/' "$CS_T/sess" >"$CS_T/sess-noseccomp"
+sed 's/^caps=0/caps=2/; s/^seccomp=1/seccomp=0/; s/^no_new_privs=1/no_new_privs=0/' "$CS_T/sess" >"$CS_T/sess-bare"
+chmod 0644 "$CS_T"/sess*
+[ "$("$cs" join "$uid" "$gid" "$CS_T/sess" -- /bin/cat /proc/1/comm)" = cs-init ] || cb_die "join does not land in the sandbox"
+[ "$("${as[@]}" nsenter -t "$init" -U -m -p -u -i -C --preserve-credentials /bin/cat /proc/1/comm)" = cs-init ] ||
+	cb_die "nsenter does not land in the sandbox"
+res2=$CS_T/join.txt
+cb_log "join: $runs runs per contender (hyperfine)"
+cb_hyperfine "$res2" "$runs" \
+	"true" "${as[*]} /bin/true" \
+	"nsenter" "${as[*]} nsenter -t $init -U -m -p -u -i -C --preserve-credentials /bin/true" \
+	"minjoin-static" "${as[*]} $CB_BUILD/minjoin $init /bin/true" \
+	"cs-join" "$cs join $uid $gid $CS_T/sess -- /bin/true" \
+	"cs-join-noseccomp" "$cs join $uid $gid $CS_T/sess-noseccomp -- /bin/true" \
+	"cs-join-bare" "$cs join $uid $gid $CS_T/sess-bare -- /bin/true" || cb_die "hyperfine"
+"$cs" stop "$init"
+CB_CLEANUP_HOOK=
+
+med() { awk -v n="$2" '$1 == n { print $2 }' "$1"; }
+t0=$(med "$res" true) bw=$(med "$res" bwrap) bws=$(med "$res" bwrap-same-root)
+row() { # FILE NAME REF-NAME... -> table row
+	awk -v n="$2" -v base="$3" -v r1="$4" -v r2="$5" -v l1="$6" -v l2="$7" '
+		{ m[$1] = $2; line[$1] = $0 }
+		END {
+			split(line[n], f, " ")
+			printf "%s|%.2f|%.2f|%.2f / %.2f|%.2f / %.2f|%d|%.2f|%s %.2f|%s %.2f\n", n, f[2], f[2] - m[base],
+				f[6], f[7], f[4], f[5], f[8], f[3], l1, f[2] / m[r1], l2, f[2] / m[r2]
+		}' "$1"
+}
+{
+	for n in true unshare bwrap bwrap-same-root ${fj:+firejail} cs-create-overlay cs-create-bind; do
+		row "$res" $n true bwrap bwrap-same-root "x bwrap" "x bwrap-same-root"
+	done
+} | cb_table "1a. Create a sandbox, run true, end it (ms; hyperfine -N, $runs runs, all as uid $uid via the driver)" \
+	"contender|median|minus plain true|p10 / p90|min / max|runs|stddev|ratio|ratio"
+{
+	for n in true nsenter minjoin-static cs-join cs-join-noseccomp cs-join-bare; do
+		row "$res2" $n true nsenter minjoin-static "x nsenter" "x minjoin"
+	done
+} | cb_table "1b. Join a running sandbox and run true (ms; $runs runs)" \
+	"contender|median|minus plain true|p10 / p90|min / max|runs|stddev|ratio|ratio"
+cw=$(med "$res" cs-create-overlay) cj=$(med "$res2" cs-join) ns=$(med "$res2" nsenter)
+echo
+awk -v c="$cw" -v b="$bw" -v bs="$bws" -v j="$cj" -v n="$ns" 'BEGIN {
+	printf "target create <= 1.00 x bwrap: %.2f x bwrap, %.2f x bwrap-same-root: %s\n", c / b, c / bs, (c <= b ? "met" : "MISSED")
+	printf "target join <= 0.70 x nsenter: %.2f x nsenter: %s\n", j / n, (j <= 0.7 * n ? "met" : "MISSED")
+}'
+echo "(cs-join-noseccomp: session with seccomp=0; cs-join-bare: also caps=all, no_new_privs=0 — what the filter and the capability drop cost)"

@@ -1,0 +1,61 @@
+#!/bin/bash
+# A small leak soak (bench/soak.sh runs the full 1,000-cycle one): 100
+# login/logout cycles, 10 at once, over the sandboxed test users. Before
+# and after, count mounts (host and sshd's namespace), cgroups under the
+# cgroup root, the test users' processes, the listening sshd's open fds and
+# the entries in state_dir: every count must be back where it was, and every
+# login must land in its sandbox.
+# shellcheck source=tests/lib/testlib.sh
+. "$(dirname "$0")/../lib/testlib.sh"
+cs_require_sandbox
+
+cycles=${CS_SOAK_CYCLES:-100} par=${CS_SOAK_PAR:-10}
+users=(cstest1 cstest2 cstest3)
+# Up to $par logins of one user at once, 3-4 processes each in its cgroup.
+cs_on_exit cs_policy_reset
+cs_policy_text | sed 's/^pids.max = 64$/pids.max = 1024/' | cs_policy_write
+grep -q '^pids.max = 1024$' "$CS_POLICY" || cs_fail "policy edit did not apply"
+
+counts() {
+	local key dir n=0 p=0 u
+	echo "mounts on the host: $(wc -l </proc/self/mountinfo)"
+	echo "mounts in sshd's namespace: $(wc -l <"/proc/$CS_SSHD_PID/mountinfo")"
+	while IFS=$'\t' read -r key dir; do
+		[ -d "$dir/$CS_CG_NAME" ] && n=$((n + $(find "$dir/$CS_CG_NAME" -type d | wc -l)))
+	done <"$CS_CG_PARENTS"
+	echo "cgroups under the cgroup root: $n"
+	for u in "${users[@]}"; do p=$((p + $(cs_uid_pids "$(id -u "$u")" | wc -l))); done
+	echo "processes of the test users: $p"
+	echo "open fds of the listening sshd: $(find "/proc/$CS_SSHD_PID/fd" -mindepth 1 | wc -l)"
+	echo "entries in state_dir: $(find "$CS_STATE_DIR" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)"
+}
+settle() {
+	local u
+	cs_wait_sshd_idle 30 || return 1
+	for u in "${users[@]}"; do cs_wait_clean "$u" 30 || return 1; done
+}
+
+# Warm-up: one login each makes what stays (cgroup root, DATA/<user>).
+for u in "${users[@]}"; do
+	expect_eq "cstest-$u" "$(cs_ssh "$u" -- hostname)" "warm-up login of $u is sandboxed"
+done
+settle || cs_fail "not clean after the warm-up"
+counts >"$CS_TT/before"
+
+ssh_cmd=$(cs_ssh_cmd)
+seq "$cycles" | xargs -P "$par" -I{} bash -c '
+	case $(( {} % 3 )) in 0) u=cstest1 ;; 1) u=cstest2 ;; 2) u=cstest3 ;; esac
+	if out=$('"$ssh_cmd"' "$u@'"$CS_HOST"'" hostname 2>&1) && [ "$out" = "cstest-$u" ]; then
+		echo ok
+	else
+		echo "fail {} $u: $(echo $out | head -c 200)"
+	fi' >"$CS_TT/soak.log" 2>&1
+settle || echo "    not clean after the soak; the counts below show what is left"
+counts >"$CS_TT/after"
+
+expect_eq "$cycles" "$(grep -c '^ok$' "$CS_TT/soak.log")" "all $cycles logins ($par at once) land in their sandbox"
+grep '^fail' "$CS_TT/soak.log" | head -n 5 | sed 's/^/    /'
+while IFS= read -r b && IFS= read -r a <&3; do
+	expect_eq "$b" "$a" "after the soak: ${b%%:*} unchanged"
+done <"$CS_TT/before" 3<"$CS_TT/after"
+cs_finish
