@@ -35,9 +35,9 @@ CFLAGS   := $(filter-out -D_FORTIFY_SOURCE=2,$(CFLAGS))
 LDFLAGS  += -fsanitize=address,undefined
 endif
 
-PKGS_BUILD := gcc make pkg-config libpam0g-dev libcap-ng-dev libseccomp-dev
+PKGS_BUILD := gcc make pkg-config libpam0g-dev libcap-ng-dev libseccomp-dev libsystemd-dev
 PKGS_TEST  := libcmocka-dev openssh-server openssh-client rsync passwd procps \
-              util-linux iproute2 psmisc
+              util-linux iproute2 psmisc mandoc python3
 PKGS_DEMO  := openssh-server openssh-client passwd procps
 
 CONFIG_SRC := $(wildcard config/*.c)
@@ -58,9 +58,12 @@ UNITS     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 LIBS_CAPNG := $(shell pkg-config --libs libcap-ng 2>/dev/null || echo -lcap-ng)
 LIBS_SECCOMP := $(shell pkg-config --libs libseccomp 2>/dev/null || echo -lseccomp)
+# sd-bus, for the systemd cgroup backend (lib/cgroup_systemd.c).
+LIBS_SYSTEMD := $(shell pkg-config --libs libsystemd 2>/dev/null || echo -lsystemd)
 
 .PHONY: all install uninstall deps deps-build deps-test check check-unit bench deps-bench \
-        check-asan check-integration demo clean
+        deps-vm check-vm \
+        check-asan check-integration check-fuzz fuzz demo clean
 
 all: $(MODULE) $(HELPER) $(if $(CLI_SRC),$(CLI)) $(UNITS)
 
@@ -78,7 +81,8 @@ $(LIBCS): $(call obj,$(LIB_SRC))
 # collide with symbols of sshd or other modules.
 $(MODULE): $(call obj,$(MODULE_SRC)) $(LIBCS) $(LIBCONFIG) pam_module/exports.map
 	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,--version-script=pam_module/exports.map \
-		-o $@ $(call obj,$(MODULE_SRC)) $(LIBCS) $(LIBCONFIG) -lpam $(LIBS_CAPNG)
+		-o $@ $(call obj,$(MODULE_SRC)) $(LIBCS) $(LIBCONFIG) -lpam $(LIBS_CAPNG) \
+		$(LIBS_SYSTEMD)
 
 $(HELPER): $(call obj,$(HELPER_SRC)) $(LIBCS) $(LIBCONFIG)
 	$(CC) $(CFLAGS) $(LDFLAGS) -pie -o $@ $(call obj,$(HELPER_SRC)) $(LIBCS) \
@@ -86,12 +90,12 @@ $(HELPER): $(call obj,$(HELPER_SRC)) $(LIBCS) $(LIBCONFIG)
 
 $(CLI): $(call obj,$(CLI_SRC)) $(LIBCS) $(LIBCONFIG)
 	$(CC) $(CFLAGS) $(LDFLAGS) -pie -o $@ $(call obj,$(CLI_SRC)) $(LIBCS) $(LIBCONFIG) \
-		$(LIBS_SECCOMP) $(LIBS_CAPNG)
+		$(LIBS_SECCOMP) $(LIBS_CAPNG) $(LIBS_SYSTEMD)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBCS) $(LIBCONFIG)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -pie -o $@ $< $(LIBCS) $(LIBCONFIG) \
-		-lcmocka $(LIBS_CAPNG)
+		-lcmocka $(LIBS_CAPNG) $(LIBS_SYSTEMD)
 
 -include $(shell find $(BUILD) -path $(BUILD)/vm -prune -o -name '*.d' -type f -print 2>/dev/null)
 
@@ -111,6 +115,16 @@ install: $(MODULE) $(HELPER) $(if $(CLI_SRC),$(CLI))
 	for m in $(wildcard man/*.[58]); do \
 		s=$${m##*.}; install -d -m 0755 $(DESTDIR)$(MANDIR)/man$$s; \
 		install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
+	@# Only where AppArmor restricts unprivileged user namespaces (Ubuntu
+	@# 23.10+): there the helper needs a profile granting "userns".
+	if [ -e /proc/sys/kernel/apparmor_restrict_unprivileged_userns ]; then \
+		install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/apparmor.d; \
+		sed 's,@LIBEXECDIR@,$(LIBEXECDIR),' apparmor/containsession-helper.in \
+			>$(DESTDIR)$(SYSCONFDIR)/apparmor.d/containsession-helper; \
+		chmod 0644 $(DESTDIR)$(SYSCONFDIR)/apparmor.d/containsession-helper; \
+		if [ -z "$(DESTDIR)" ] && command -v apparmor_parser >/dev/null; then \
+			apparmor_parser -r $(SYSCONFDIR)/apparmor.d/containsession-helper; fi; \
+	fi
 
 # Removes what install put there; the policy is removed only while it is
 # still the shipped example (an admin's edits are kept).
@@ -124,6 +138,10 @@ uninstall:
 	if cmp -s config/containsession.conf $(DESTDIR)$(SYSCONFDIR)/security/containsession.conf; then \
 		rm -f $(DESTDIR)$(SYSCONFDIR)/security/containsession.conf; fi
 	-rmdir $(DESTDIR)$(SYSCONFDIR)/security/containsession.d
+	if [ -e $(DESTDIR)$(SYSCONFDIR)/apparmor.d/containsession-helper ]; then \
+		if [ -z "$(DESTDIR)" ] && command -v apparmor_parser >/dev/null; then \
+			apparmor_parser -R $(SYSCONFDIR)/apparmor.d/containsession-helper || true; fi; \
+		rm -f $(DESTDIR)$(SYSCONFDIR)/apparmor.d/containsession-helper; fi
 
 # ---- dependencies ----------------------------------------------------------
 
@@ -143,19 +161,55 @@ deps-vm:
 
 # ---- tests -----------------------------------------------------------------
 
+# Fault injection (tests/fault/fault.c): LD_PRELOADed into the test sshd,
+# fails the Nth call of one libc function made by the PAM module.
+FAULT_SO := $(BUILD)/fault/fault.so
+$(FAULT_SO): tests/fault/fault.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -fPIC -shared -o $@ $< -ldl
+
+# libFuzzer target for the policy parser (tests/fuzz/fuzz_policy.c), built
+# with clang into build-fuzz/. `make fuzz` runs FUZZ_TIME seconds on a
+# working corpus seeded from tests/fuzz/corpus; `make check-fuzz` is the
+# short bounded run of `make check`.
+FUZZ_CC   ?= $(shell command -v clang-14 || command -v clang || echo clang)
+FUZZ_TIME ?= 300
+FUZZ_BIN  := build-fuzz/fuzz_policy
+$(FUZZ_BIN): tests/fuzz/fuzz_policy.c $(CONFIG_SRC) $(wildcard config/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -D_GNU_SOURCE -I. -std=gnu11 -g -O1 -fno-omit-frame-pointer \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-o $@ tests/fuzz/fuzz_policy.c $(CONFIG_SRC) $(LIBS_CAPNG)
+
+fuzz: $(FUZZ_BIN)
+	@mkdir -p build-fuzz/corpus
+	$(FUZZ_BIN) -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+		build-fuzz/corpus tests/fuzz/corpus
+
+check-fuzz: $(FUZZ_BIN)
+	rm -rf build-fuzz/check-corpus && cp -r tests/fuzz/corpus build-fuzz/check-corpus
+	$(FUZZ_BIN) -max_total_time=20 -print_final_stats=1 build-fuzz/check-corpus
+
 check-unit: $(UNITS)
 	@set -e; for t in $(UNITS); do echo "== $$t"; $$t; done
 
+# Also builds the ASan/UBSan helper that `make check` hands to the
+# integration tests (INTEGRATION_HELPER).
 check-asan:
-	$(MAKE) BUILD=build-asan SAN=1 check-unit
+	$(MAKE) BUILD=build-asan SAN=1 check-unit build-asan/containsession-helper
 
 # The tests need the module, helper and CLI installed where the PAM stack and
 # the helper path expect them. A host that did not have them installed
 # before the run does not have them after it either.
-check-integration: all
+# The test sshd runs with the fault-injection shim preloaded (inert until a
+# test arms it); INTEGRATION_HELPER=PATH runs the logins with that helper
+# (installed root-owned into the test's temp dir, passed as helper=).
+INTEGRATION_HELPER ?=
+check-integration: all $(FAULT_SO)
 	@pre=$$(test -e $(DESTDIR)$(PAMDIR)/pam_containsession.so && echo yes); \
 	$(MAKE) --no-print-directory install >/dev/null || exit 1; \
-	tests/integration/run; rc=$$?; \
+	CS_SSHD_PRELOAD=$(CURDIR)/$(FAULT_SO) CS_HELPER=$(INTEGRATION_HELPER) \
+		tests/integration/run; rc=$$?; \
 	if [ -z "$$pre" ]; then $(MAKE) --no-print-directory uninstall >/dev/null; fi; \
 	exit $$rc
 
@@ -163,7 +217,15 @@ check: deps-test
 	$(MAKE) all
 	$(MAKE) check-unit
 	$(MAKE) check-asan
-	$(MAKE) check-integration
+	$(MAKE) check-fuzz
+	$(MAKE) check-integration INTEGRATION_HELPER=$(CURDIR)/build-asan/containsession-helper
+
+# The systemd + cgroup v2 paths, in a Debian 12 guest under qemu (vm/check):
+# the integration suite with cgroup = systemd and = v2, and the systemd
+# checks through the guest's own sshd. The image is cached in build/vm/.
+# Exit 77 (skip) without qemu, unless CI=true.
+check-vm: deps-vm
+	vm/check
 
 demo:
 	@scripts/apt-install $(PKGS_BUILD) $(PKGS_DEMO)
@@ -201,4 +263,4 @@ bench: deps-bench
 	bench/run
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
