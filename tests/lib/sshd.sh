@@ -23,6 +23,19 @@
 #                             into $CS_T/syslog (CS_SYSLOG_CAPTURE=0 turns it
 #                             off); removed only if we made it
 #   users, groups             by cs_user_add / cs_group_add, names cstest*
+#   $CS_FAULT_CTL             ($CS_T/fault) the fault-injection control file,
+#                             empty (inert), and $CS_FAULT_CTL.fired
+#
+# Options (environment, read by cs_env_setup):
+#   CS_SSHD_PRELOAD=PATH      start sshd with LD_PRELOAD=PATH and CS_FAULT_CTL
+#                             in its environment (tests/fault/fault.c: fails
+#                             the Nth call of the module that the control
+#                             file names; tests/integration/t_fault_walk.sh)
+#   CS_HELPER=PATH            use this helper binary (e.g. the ASan build):
+#                             installed root-owned 0755 as
+#                             $CS_T/libexec/containsession-helper and passed
+#                             to the module as helper=; CS_HELPER_USED says
+#                             which helper the logins run
 #
 # The caller must install the cleanup trap *before* calling cs_env_setup:
 #
@@ -41,7 +54,7 @@
 #   CS_CG_NAME (cstest-<pid>) CS_CGROUP_ROOT (./cstest-<pid>) CS_CG_PARENTS
 #   (file: one "KEY<TAB>DIR" line per cgroup hierarchy: sshd's own cgroup
 #   directory; KEY is the v1 controller list or "unified") CS_NO_MODULE
-#   CS_LIB_DIR CS_TOP CS_START_EPOCH
+#   CS_LIB_DIR CS_TOP CS_START_EPOCH CS_FAULT_CTL CS_HELPER_USED
 #
 # Functions (details above each):
 #   environment  cs_env_setup, cs_env_cleanup, cs_verify_host_clean,
@@ -235,7 +248,7 @@ cs__write_pam_file() {
 		if [ -n "$CS_NO_MODULE" ]; then
 			echo "# CS_NO_MODULE=1: pam_containsession.so left out of this stack."
 		else
-			echo "session required pam_containsession.so conf=$CS_POLICY confdir=$CS_POLICY_DIR${CS_MODULE_ARGS:+ $CS_MODULE_ARGS}"
+			echo "session required pam_containsession.so conf=$CS_POLICY confdir=$CS_POLICY_DIR${CS__HELPER_ARG:+ $CS__HELPER_ARG}${CS_MODULE_ARGS:+ $CS_MODULE_ARGS}"
 		fi
 	} >"$tmp" || return 1
 	install -o root -g root -m 0644 "$tmp" "$CS_PAM_FILE" || return 1
@@ -309,11 +322,14 @@ cs__start_sshd() {
 			return 1
 		fi
 		rm -f "$CS_SSHD_PIDFILE"
+		local pre=()
+		[ -n "${CS_SSHD_PRELOAD:-}" ] &&
+			pre=(env "LD_PRELOAD=$CS_SSHD_PRELOAD" "CS_FAULT_CTL=$CS_FAULT_CTL")
 		# -D: stay in the foreground (as our child, so it can be waited
 		# for); it still writes PidFile. Started by its full path: sshd
 		# re-executes itself by argv[0], and takes the PAM service name
 		# from it.
-		"$CS_SSHD_BIN" -D -f "$CS_SSHD_CONFIG" -E "$CS_SSHD_LOG" \
+		"${pre[@]}" "$CS_SSHD_BIN" -D -f "$CS_SSHD_CONFIG" -E "$CS_SSHD_LOG" \
 			</dev/null >>"$CS_T/sshd.out" 2>&1 {CS__LOCK_FD}<&- &
 		pid=$!
 		CS__SSHD_CHILD=$pid
@@ -426,6 +442,26 @@ cs_env_setup() {
 		CS_CG_PARENTS
 	: >"$CS_T/users"
 	: >"$CS_T/groups"
+	# Fault injection: armed by writing "KIND N ..." here. The .fired log
+	# is everyone's to append to: a fault can fire after the module's
+	# child dropped to the user.
+	CS_FAULT_CTL=$CS_T/fault
+	install -o root -g root -m 0644 /dev/null "$CS_FAULT_CTL" || return 1
+	install -o root -g root -m 0666 /dev/null "$CS_FAULT_CTL.fired" || return 1
+	export CS_FAULT_CTL
+	if [ -n "${CS_SSHD_PRELOAD:-}" ]; then
+		case $CS_SSHD_PRELOAD in /*) ;; *) cs_log "CS_SSHD_PRELOAD must be an absolute path"; return 1 ;; esac
+		[ -r "$CS_SSHD_PRELOAD" ] || { cs_log "CS_SSHD_PRELOAD: no such file: $CS_SSHD_PRELOAD"; return 1; }
+	fi
+	CS_HELPER_USED= CS__HELPER_ARG=
+	if [ -n "${CS_HELPER:-}" ]; then
+		# The module wants a root-owned, not writable, never setuid helper.
+		install -d -o root -g root -m 0755 "$CS_T/libexec" &&
+			install -o root -g root -m 0755 "$CS_HELPER" "$CS_T/libexec/containsession-helper" || return 1
+		CS_HELPER_USED=$CS_T/libexec/containsession-helper
+		CS__HELPER_ARG=helper=$CS_HELPER_USED
+	fi
+	export CS_HELPER_USED
 	install -d -o root -g root -m 0755 "$CS_T/keys" "$CS_POLICY_DIR" || return 1
 
 	ssh-keygen -q -t ed25519 -N '' -C cstest-host -f "$CS_T/ssh_host_ed25519_key" || return 1
