@@ -322,11 +322,6 @@ int cs_global_set(struct cs_policy *p, enum cs_gkey g, const char *v, struct cs_
 	case CS_G_CGROUP:
 		if (lookup(cgroup_words, v, &x) < 0)
 			return CS_VAL_BAD;
-		if (x == CS_CG_SYSTEMD) {
-			why_set(why, "cgroup = systemd is not supported yet");
-			why->full = true;
-			return CS_VAL_BAD;
-		}
 		p->cgroup = (enum cs_cgroup_mode)x;
 		return CS_VAL_OK;
 	case CS_G_CGROUP_ROOT:

@@ -125,6 +125,8 @@ static char *self_path(const char *ctrls, bool v2)
 		char *a = strchr(line, ':'), *b = a ? strchr(a + 1, ':') : NULL;
 		if (!b)
 			continue;
+		/* "ID:CONTROLLERS:PATH"; the unified hierarchy is "0::PATH" */
+		*a = '\0';
 		*b = '\0';
 		b[strcspn(b + 1, "\n") + 1] = '\0';
 		if (v2 ? (!strcmp(line, "0") && a[1] == '\0') :
@@ -194,6 +196,83 @@ static int add_dir(struct cs_cgroup *cg, const struct mnt *m, const char *root,
 	return 0;
 }
 
+/* cgroup = systemd: the directory of user-<uid>.slice, when systemd is
+ * PID 1 and we are in a logind session scope of that uid — where
+ * pam_systemd, earlier in this stack, has put sshd's [priv] process. That
+ * is how "pam_systemd ran before us" is seen without reading PAM files.
+ * Hybrid hosts track units in the unified hierarchy, legacy ones in
+ * name=systemd. Returns 0 and *dir, or a negative errno and *why. */
+static int systemd_slice(const struct mnt *mounts, size_t nm, uid_t uid,
+			 char **dir, char *why, size_t whylen)
+{
+	char slice[64], *self = NULL;
+	const struct mnt *m = NULL;
+
+	*dir = NULL;
+	if (access("/run/systemd/system", F_OK) < 0) {
+		snprintf(why, whylen, "systemd is not running (no /run/systemd/system)");
+		return -ENOENT;
+	}
+	snprintf(slice, sizeof(slice), "/user-%u.slice/", (unsigned)uid);
+	for (size_t i = 0; i < nm && !m; i++) {
+		const char *c = mounts[i].v2 ? NULL : "name=systemd";
+		if (!mounts[i].v2 && !has_word(mounts[i].opts, c, ','))
+			continue;
+		free(self);
+		self = self_path(c, mounts[i].v2);
+		char *p = self ? strstr(self, slice) : NULL;
+		if (!p)
+			continue;
+		/* .../user-<uid>.slice/session-<id>.scope, and we are in the
+		 * scope itself, not below it */
+		const char *scope = p + strlen(slice);
+		size_t sl = strlen(scope);
+		if (strncmp(scope, "session-", 8) || strchr(scope, '/') || sl < 6 ||
+		    strcmp(scope + sl - 6, ".scope"))
+			continue;
+		p[strlen(slice) - 1] = '\0';
+		m = &mounts[i];
+	}
+	if (!m) {
+		snprintf(why, whylen, "this login is not in a logind session scope of uid %u "
+			 "(is pam_systemd before pam_containsession in the session stack?)",
+			 (unsigned)uid);
+		free(self);
+		return -ENOENT;
+	}
+	const char *rel = self;
+	size_t l = strlen(m->root);
+	if (strcmp(m->root, "/")) {
+		if (strncmp(self, m->root, l) || self[l] != '/') {
+			snprintf(why, whylen, "%s is not below the mount at %s", self, m->point);
+			free(self);
+			return -ENOENT;
+		}
+		rel = self + l;
+	}
+	if (asprintf(dir, "%s%s", m->point, rel) < 0)
+		*dir = NULL;
+	free(self);
+	if (!*dir) {
+		snprintf(why, whylen, "out of memory");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int use_systemd(struct cs_cgroup *cg, char *dir, struct cs_err *err)
+{
+	cg->dirs[0] = dir;
+	cg->self[0] = strdup(dir);
+	cg->base[0] = strdup(dir);
+	cg->ctrl[0] = strdup("");
+	cg->n = 1;
+	if (!cg->self[0] || !cg->base[0] || !cg->ctrl[0])
+		return cs_err_set(err, ENOMEM, "cgroup paths");
+	cg->backend = &cs_cgroup_systemd;
+	return 0;
+}
+
 static bool v2_usable(const struct mnt *m)
 {
 	char path[4096], buf[512];
@@ -217,10 +296,22 @@ int cs_cgroup_resolve(enum cs_cgroup_mode mode, const char *root, uid_t uid,
 	memset(cg, 0, sizeof(*cg));
 	if (mode == CS_CG_OFF)
 		return 0;
-	if (mode == CS_CG_SYSTEMD)
-		return cs_err_set(err, ENOTSUP, "cgroup = systemd is not supported yet");
 	if ((r = read_mounts(&mounts, &nm)) < 0)
 		return cs_err_set(err, -r, "read /proc/self/mountinfo");
+	if (mode == CS_CG_SYSTEMD || mode == CS_CG_AUTO) {
+		char why[256], *dir;
+		r = systemd_slice(mounts, nm, uid, &dir, why, sizeof(why));
+		if (r == 0) {
+			free_mounts(mounts, nm);
+			if ((r = use_systemd(cg, dir, err)) < 0)
+				cs_cgroup_free(cg);
+			return r;
+		}
+		if (mode == CS_CG_SYSTEMD) {
+			free_mounts(mounts, nm);
+			return cs_err_set(err, -r, "cgroup = systemd, but %s", why);
+		}
+	}
 	for (size_t i = 0; i < nm; i++) {
 		char c[16];
 		if (mounts[i].v2 && !v2)
@@ -308,11 +399,28 @@ int cs_cgroup_mkdirs(const char *base, const char *dir, struct cs_err *err)
 	return 0;
 }
 
+bool cs_cgroup_is_systemd(const char *dir)
+{
+	const char *leaf = strrchr(dir, '/');
+	size_t l;
+
+	leaf = leaf ? leaf + 1 : dir;
+	l = strlen(leaf);
+	if (strncmp(leaf, "user-", 5) || l <= 11 || strcmp(leaf + l - 6, ".slice"))
+		return false;
+	return strspn(leaf + 5, "0123456789") == l - 11;
+}
+
 int cs_cgroup_attach(char *const *dirs, size_t n, pid_t pid, struct cs_err *err)
 {
 	char v[32];
 	snprintf(v, sizeof(v), "%d", (int)pid);
 	for (size_t i = 0; i < n; i++) {
+		/* systemd: the login stays in logind's session scope; a
+		 * process written into the slice itself would also be an
+		 * internal process of a cgroup with children (EBUSY on v2). */
+		if (cs_cgroup_is_systemd(dirs[i]))
+			continue;
 		int r = cs_cgroup_write(dirs[i], "cgroup.procs", v);
 		if (r < 0)
 			return cs_err_set(err, -r, "move %d into %s", (int)pid, dirs[i]);
@@ -353,6 +461,15 @@ int cs_cgroup_destroy(char *const *dirs, size_t n, struct cs_err *err)
 	int r = 0;
 
 	for (size_t i = 0; i < n; i++) {
+		if (cs_cgroup_is_systemd(dirs[i])) {
+			/* Never kill or remove the slice: it holds the user's
+			 * other, unsandboxed sessions too, and logind removes
+			 * it. The sandbox itself died with its init. */
+			int rr = cs_cgroup_systemd_reset(dirs[i], err);
+			if (rr < 0 && r == 0)
+				r = rr;
+			continue;
+		}
 		bool v2 = access(dirs[i], F_OK) == 0;
 		char kill_path[4096];
 		snprintf(kill_path, sizeof(kill_path), "%s/cgroup.kill", dirs[i]);

@@ -32,8 +32,11 @@ static bool wanted(const struct cs_profile *p, size_t i)
 }
 
 /* Enable the wanted controllers in dir's subtree_control, each on its own
- * so that one the host lacks does not hold back the others. */
-static void enable(const char *dir, const struct cs_profile *p)
+ * so that one the host lacks does not hold back the others. A cgroup that
+ * holds processes itself cannot (v2's "no internal processes" rule: EBUSY),
+ * which is what happens with a "./" cgroup_root below sshd's own cgroup on
+ * a pure v2 host; say so, the limits that need it are reported later. */
+static void enable(const char *dir, const struct cs_profile *p, const struct cs_log *log)
 {
 	char path[4096], avail[512], v[32];
 
@@ -44,7 +47,15 @@ static void enable(const char *dir, const struct cs_profile *p)
 		if (!wanted(p, i) || !strstr(avail, needs[i].ctrl))
 			continue;
 		snprintf(v, sizeof(v), "+%s", needs[i].ctrl);
-		cs_cgroup_write(dir, "cgroup.subtree_control", v);
+		int r = cs_cgroup_write(dir, "cgroup.subtree_control", v);
+		if (r == -EBUSY)
+			cs_logf(log, LOG_WARNING,
+				"cannot enable %s below %s: it holds processes (cgroup v2 allows "
+				"controllers only below cgroups without processes; put cgroup_root "
+				"at the hierarchy's root, not \"./\")", needs[i].ctrl, dir);
+		else if (r < 0)
+			cs_logf(log, LOG_WARNING, "cannot enable %s below %s: %s",
+				needs[i].ctrl, dir, strerror(-r));
 	}
 }
 
@@ -73,7 +84,7 @@ static int v2_setup(const struct cs_cgroup *cg, const struct cs_profile *p,
 	memcpy(rest, d + bl, strlen(d + bl) + 1);
 	char *save = NULL;
 	for (char *c = strtok_r(rest, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
-		enable(path, p);
+		enable(path, p, log);
 		size_t pl = strlen(path);
 		if (pl + 1 + strlen(c) >= sizeof(path))
 			return cs_err_set(err, ENAMETOOLONG, "cgroup %s", d);

@@ -158,7 +158,8 @@ static void test_global_override(void **state)
 static void test_global_cgroup(void **state)
 {
 	static const struct { const char *v; enum cs_cgroup_mode m; } good[] = {
-		{ "auto", CS_CG_AUTO }, { "v2", CS_CG_V2 }, { "v1", CS_CG_V1 }, { "off", CS_CG_OFF },
+		{ "auto", CS_CG_AUTO }, { "systemd", CS_CG_SYSTEMD }, { "v2", CS_CG_V2 },
+		{ "v1", CS_CG_V1 }, { "off", CS_CG_OFF },
 	};
 	char text[128];
 
@@ -168,8 +169,6 @@ static void test_global_cgroup(void **state)
 		assert_int_equal(p->cgroup, good[i].m);
 		cs_policy_free(p);
 	}
-	expect_errors("[global]\ncgroup = systemd\n",
-		      "t.conf:2: cgroup = systemd is not supported yet");
 	expect_errors("[global]\ncgroup = V2\n",
 		      "t.conf:2: invalid value 'V2' for cgroup: auto | systemd | v2 | v1 | off");
 }

@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cgroup = systemd: the limits go on user-<uid>.slice as runtime unit
+ * properties, set through systemd's D-Bus API (what `systemctl
+ * set-property --runtime` does), and no process is ever moved: pam_systemd,
+ * earlier in the stack, has already put sshd's [priv] process into logind's
+ * session scope below that slice, and everything of the login (the sandbox
+ * included) inherits it. So systemd's own view — systemctl status,
+ * systemd-cgls, loginctl — stays the truth, and systemd, the owner of the
+ * tree, is the only one writing to it (writing cgroupfs behind its back
+ * would be undone at its next realize).
+ *
+ * Runtime properties persist as drop-ins in /run/systemd/system.control
+ * until reboot, even after the slice is gone; the last logout therefore
+ * sets them back to neutral values and removes exactly the drop-ins these
+ * properties make, so the next load of the slice sees the distribution's
+ * defaults (user-.slice's TasksMax=33%, say) again.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <systemd/sd-bus.h>
+
+#include "lib/cgroup.h"
+
+#define USEC_PER_SEC 1000000ULL
+
+/* D-Bus property, and the name of the drop-in systemd writes for it
+ * (/run/systemd/system.control/UNIT.d/50-NAME.conf). */
+static const struct {
+	enum cs_key k;
+	const char *prop;
+	const char *dropin;
+} props[] = {
+	{ CS_K_MEMORY_MAX, "MemoryMax", "MemoryMax" },
+	{ CS_K_MEMORY_HIGH, "MemoryHigh", "MemoryHigh" },
+	{ CS_K_MEMORY_SWAP_MAX, "MemorySwapMax", "MemorySwapMax" },
+	{ CS_K_PIDS_MAX, "TasksMax", "TasksMax" },
+	{ CS_K_CPU_MAX, "CPUQuotaPerSecUSec", "CPUQuota" },
+	{ CS_K_CPU_MAX, "CPUQuotaPeriodUSec", "CPUQuotaPeriodSec" },
+	{ CS_K_CPU_WEIGHT, "CPUWeight", "CPUWeight" },
+	{ CS_K_IO_WEIGHT, "IOWeight", "IOWeight" },
+};
+
+/* The value of props[i] for profile p; UINT64_MAX is systemd's "infinity"
+ * for limits and "unset, use the default" for weights and the period. */
+static uint64_t value(const struct cs_profile *p, size_t i)
+{
+	switch (props[i].k) {
+	case CS_K_MEMORY_MAX: return p->memory_max;
+	case CS_K_MEMORY_HIGH: return p->memory_high;
+	case CS_K_MEMORY_SWAP_MAX: return p->memory_swap_max;
+	case CS_K_PIDS_MAX: return p->pids_max;
+	case CS_K_CPU_WEIGHT: return p->cpu_weight;
+	case CS_K_IO_WEIGHT: return p->io_weight;
+	default: break;
+	}
+	if (!strcmp(props[i].prop, "CPUQuotaPeriodUSec"))
+		return p->cpu_period_us;
+	if (p->cpu_quota_us == CS_UNLIMITED || p->cpu_period_us == 0)
+		return UINT64_MAX;
+	/* systemd takes the quota per second of wall time */
+	return p->cpu_quota_us * USEC_PER_SEC / p->cpu_period_us;
+}
+
+static const char *unit_of(const char *dir)
+{
+	const char *u = strrchr(dir, '/');
+	return u ? u + 1 : dir;
+}
+
+/* SetUnitProperties(unit, runtime=true, [(name, t value)...]) for the
+ * entries of props[] that want[] selects, with vals[]. */
+static int set_props(const char *unit, const bool *want, const uint64_t *vals,
+		     struct cs_err *err)
+{
+	sd_bus *bus = NULL;
+	sd_bus_message *m = NULL;
+	sd_bus_error e = SD_BUS_ERROR_NULL;
+	int r;
+
+	r = sd_bus_open_system(&bus);
+	if (r < 0)
+		return cs_err_set(err, -r, "connect to the system bus (systemd)");
+	r = sd_bus_message_new_method_call(bus, &m, "org.freedesktop.systemd1",
+					   "/org/freedesktop/systemd1",
+					   "org.freedesktop.systemd1.Manager",
+					   "SetUnitProperties");
+	if (r >= 0)
+		r = sd_bus_message_append(m, "sb", unit, 1);
+	if (r >= 0)
+		r = sd_bus_message_open_container(m, 'a', "(sv)");
+	for (size_t i = 0; r >= 0 && i < CS_ARRAY_SIZE(props); i++)
+		if (want[i])
+			r = sd_bus_message_append(m, "(sv)", props[i].prop, "t", vals[i]);
+	if (r >= 0)
+		r = sd_bus_message_close_container(m);
+	if (r < 0) {
+		r = cs_err_set(err, -r, "build the D-Bus call for %s", unit);
+		goto out;
+	}
+	r = sd_bus_call(bus, m, 0, &e, NULL);
+	if (r < 0)
+		r = cs_err_set(err, -r, "systemd: SetUnitProperties %s: %s", unit,
+			       e.message ? e.message : "failed");
+out:
+	sd_bus_error_free(&e);
+	sd_bus_message_unref(m);
+	sd_bus_flush_close_unref(bus);
+	return r;
+}
+
+static int systemd_setup(const struct cs_cgroup *cg, const struct cs_profile *p,
+			 const struct cs_log *log, struct cs_err *err)
+{
+	bool want[CS_ARRAY_SIZE(props)];
+	uint64_t vals[CS_ARRAY_SIZE(props)];
+	bool any = false;
+
+	for (size_t i = 0; i < CS_ARRAY_SIZE(props); i++) {
+		want[i] = p->set[props[i].k];
+		vals[i] = value(p, i);
+		any |= want[i];
+	}
+	if (!any)
+		return 0;
+	return set_props(unit_of(cg->dirs[0]), want, vals, err);
+}
+
+int cs_cgroup_systemd_reset(const char *dir, struct cs_err *err)
+{
+	const char *unit = unit_of(dir);
+	bool want[CS_ARRAY_SIZE(props)];
+	uint64_t vals[CS_ARRAY_SIZE(props)];
+	char path[4096];
+	int r;
+
+	for (size_t i = 0; i < CS_ARRAY_SIZE(props); i++) {
+		want[i] = true;
+		vals[i] = UINT64_MAX;
+	}
+	/* The live unit first (it may stay loaded a while after the last
+	 * session), then the drop-ins, so its next load starts from the
+	 * unit files alone. Only the files named after these properties are
+	 * removed: an admin's own runtime settings of other properties stay. */
+	r = set_props(unit, want, vals, err);
+	for (size_t i = 0; i < CS_ARRAY_SIZE(props); i++) {
+		snprintf(path, sizeof(path), "/run/systemd/system.control/%s.d/50-%s.conf",
+			 unit, props[i].dropin);
+		if (unlink(path) < 0 && errno != ENOENT && r == 0)
+			r = cs_err_set(err, errno, "unlink %s", path);
+	}
+	return r;
+}
+
+const struct cs_cgroup_backend cs_cgroup_systemd = {
+	.name = "systemd",
+	.setup = systemd_setup,
+};

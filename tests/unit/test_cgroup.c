@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/* lib/cgroup: which recorded directories are systemd's slices (never moved
+ * into, killed or removed: their limits are reset instead), and that
+ * attach skips them. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "lib/cgroup.h"
+
+static void test_is_systemd(void **state)
+{
+	assert_true(cs_cgroup_is_systemd("/sys/fs/cgroup/user.slice/user-1000.slice"));
+	assert_true(cs_cgroup_is_systemd("/sys/fs/cgroup/systemd/user.slice/user-0.slice"));
+	assert_true(cs_cgroup_is_systemd("user-42.slice"));
+	/* the cgroupfs backends' per-user directories */
+	assert_false(cs_cgroup_is_systemd("/sys/fs/cgroup/containsession/user-1000"));
+	assert_false(cs_cgroup_is_systemd("/sys/fs/cgroup/memory/x/user-1000"));
+	/* a slice that is not a user's */
+	assert_false(cs_cgroup_is_systemd("/sys/fs/cgroup/user.slice"));
+	assert_false(cs_cgroup_is_systemd("/sys/fs/cgroup/system.slice"));
+	assert_false(cs_cgroup_is_systemd("/sys/fs/cgroup/user.slice/user-.slice"));
+	assert_false(cs_cgroup_is_systemd("/sys/fs/cgroup/user.slice/user-x1.slice"));
+}
+
+static void test_attach_skips_slices(void **state)
+{
+	/* No write is tried: a directory that does not exist would fail. */
+	char *dirs[] = { "/nonexistent/user.slice/user-1000.slice" };
+	struct cs_err err;
+	assert_int_equal(cs_cgroup_attach(dirs, 1, getpid(), &err), 0);
+	char *bad[] = { "/nonexistent/containsession/user-1000" };
+	assert_true(cs_cgroup_attach(bad, 1, getpid(), &err) < 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_is_systemd),
+		cmocka_unit_test(test_attach_skips_slices),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
