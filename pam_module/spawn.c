@@ -57,6 +57,10 @@ child(const struct cs_login *l, int wfd, char *const argv[], char *const envp[])
 	 * not (close_range below). */
 	if (dup2(wfd, 3) < 0)
 		goto fail;
+	/* dup2 onto itself keeps the pipe's close-on-exec flag: the helper
+	 * would start without its report fd. */
+	if (wfd == 3 && fcntl(3, F_SETFD, 0) < 0)
+		goto fail;
 	nullfd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (nullfd < 0 || dup2(nullfd, 0) < 0 || dup2(nullfd, 1) < 0 || dup2(nullfd, 2) < 0)
 		goto fail;
