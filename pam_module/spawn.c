@@ -82,6 +82,63 @@ fail:
 	_exit(127);
 }
 
+/*
+ * The init's pid comes from a process of the user's, and another process of
+ * theirs may have written to the same pipe (through /proc/PID/fd/3 or
+ * ptrace) to name any pid at all. Root records that pid and SIGKILLs it at
+ * teardown, so it acts on it only once it is what the helper makes: a
+ * process running as the user with all four uids, and PID 1 of a PID
+ * namespace below ours. A forged pid can then only name a process the user
+ * could kill anyway. The pidfd is taken before /proc is read and the
+ * process is proven alive after, so the status read is that process's
+ * (its pid cannot be reused before it is reaped). Returns the pidfd.
+ */
+static int open_init(pid_t pid, uid_t uid, struct cs_err *err)
+{
+	char path[64], buf[4096];
+	const char *u, *ns;
+	unsigned ids[4];
+	int fd, nfields = 0;
+	bool pid1 = false;
+
+	fd = cs_pidfd_open(pid);
+	if (fd < 0)
+		return cs_err_set(err, -fd, "sandbox init %d", (int)pid);
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (cs_read_small(AT_FDCWD, path, buf, sizeof(buf)) < 0)
+		goto bad;
+	u = strstr(buf, "\nUid:");
+	if (!u || sscanf(u + 5, "%u %u %u %u", &ids[0], &ids[1], &ids[2], &ids[3]) != 4)
+		goto bad;
+	for (int i = 0; i < 4; i++)
+		if (ids[i] != uid)
+			goto bad;
+	ns = strstr(buf, "\nNSpid:");
+	if (!ns)
+		goto bad;
+	ns += 7;
+	for (;;) {
+		char *end;
+		long v;
+
+		while (*ns == ' ' || *ns == '\t')
+			ns++;
+		if (*ns < '0' || *ns > '9')
+			break;
+		v = strtol(ns, &end, 10);
+		nfields++;
+		pid1 = v == 1;
+		ns = end;
+	}
+	if (nfields < 2 || !pid1 || cs_pidfd_send_signal(fd, 0) < 0)
+		goto bad;
+	return fd;
+bad:
+	close(fd);
+	return cs_err_set(err, EPERM, "sandbox init %d is not the user's PID 1 of a new PID namespace",
+			  (int)pid);
+}
+
 /* Read the helper's report until "ready", "error=" or the deadline. */
 static int read_report(int rfd, pid_t *pid, struct cs_err *err)
 {
@@ -190,19 +247,30 @@ int cs_spawn_init(struct cs_login *l, const char *data, pid_t *pid,
 	while (waitpid(c, &status, 0) < 0 && errno == EINTR)
 		;
 	sigaction(SIGCHLD, &old, NULL);
-	if (r == 0 && (r = cs_proc_starttime(*pid, start)) < 0)
-		r = cs_err_set(err, -r, "sandbox init %d vanished", (int)*pid);
-	if (r < 0 && *pid > 1) {
-		/* Failed after the init started: do not leave it behind. The
-		 * pid was reported a moment ago by a process of the user's,
-		 * and the signal goes through a pidfd taken now. */
-		int fd = cs_pidfd_open(*pid);
-		if (fd >= 0) {
-			cs_pidfd_send_signal(fd, SIGKILL);
-			cs_pidfd_wait_exit(fd, 5000);
-			close(fd);
-		}
+	if (*pid <= 1)
+		return r < 0 ? r : cs_err_set(err, EPROTO, "sandbox init gave no pid");
+	/* Nothing is done with the reported pid before open_init() proved
+	 * it is the user's sandbox init, not even on the error path. */
+	struct cs_err verr;
+	int fd = open_init(*pid, l->uid, r < 0 ? &verr : err);
+	if (fd < 0) {
+		*pid = 0;
+		return r < 0 ? r : fd;
+	}
+	if (r == 0) {
+		/* Start time read while the pidfd pins the process, and the
+		 * process still alive after: the pair names it. */
+		if ((r = cs_proc_starttime(*pid, start)) < 0)
+			r = cs_err_set(err, -r, "sandbox init %d vanished", (int)*pid);
+		else if (cs_pidfd_send_signal(fd, 0) < 0)
+			r = cs_err_set(err, ESRCH, "sandbox init %d vanished", (int)*pid);
+	}
+	if (r < 0) {
+		/* Failed after the init started: do not leave it behind. */
+		cs_pidfd_send_signal(fd, SIGKILL);
+		cs_pidfd_wait_exit(fd, 5000);
 		*pid = 0;
 	}
+	close(fd);
 	return r;
 }
