@@ -41,6 +41,13 @@ int cs_sandbox_teardown(const struct cs_reg_entry *e, int grace_ms, struct cs_er
 	 * start time), never a pid that may have been recycled. */
 	int fd = cs_pidfd_open_checked(e->init_pid, e->init_start);
 
+	/* Only "gone" (ESRCH) lets teardown go on without the kill: any other
+	 * failure (EMFILE, ENOMEM) would otherwise leave the init running,
+	 * unrecorded once the registry entry is removed, and with cgroup =
+	 * off nothing else would ever end it. */
+	if (fd < 0 && fd != -ESRCH)
+		return cs_err_set(err, -fd, "cannot reach sandbox init %d to end it",
+				  (int)e->init_pid);
 	if (fd >= 0) {
 		cs_pidfd_send_signal(fd, SIGKILL);
 		/* PID 1 of a namespace exits only after the kernel has

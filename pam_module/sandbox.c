@@ -113,7 +113,7 @@ int cs_sandbox_open(struct cs_login *l, struct cs_session *s, struct cs_err *err
 	struct cs_reg reg = { .fd = -1 };
 	struct cs_reg_entry e = { 0 };
 	_cleanup_close_ int statefd = -1;
-	bool fresh = false;
+	bool fresh = false, moved_out;
 	int r;
 
 	if (strlen(l->user) >= sizeof(e.user))
@@ -183,15 +183,38 @@ int cs_sandbox_open(struct cs_login *l, struct cs_session *s, struct cs_err *err
 out_undo:
 	/* Leave nothing half-made: back out of the cgroup, and if this call
 	 * made the sandbox, take it down again. */
-	cs_cgroup_attach(s->self_cg, s->nself, getpid(), NULL);
+	moved_out = cs_cgroup_attach(s->self_cg, s->nself, getpid(), NULL) == 0;
 	if (fresh) {
-		if (e.init_pid > 1) {
-			struct cs_err ignored;
-			teardown(&e, &ignored);
+		struct cs_err ignored;
+		bool ended = true;
+
+		if (!moved_out) {
+			/* Still in the user's cgroup: destroying it now
+			 * (cgroup.kill, or SIGKILL to every member) would kill
+			 * this process too, before it logs the refusal. Only
+			 * the init is ended; the emptied cgroup (its path is
+			 * fixed per uid) is taken over by the next login. */
+			int fd = e.init_pid > 1 ? cs_pidfd_open_checked(e.init_pid, e.init_start) : -ESRCH;
+			if (fd >= 0) {
+				cs_pidfd_send_signal(fd, SIGKILL);
+				ended = cs_pidfd_wait_exit(fd, 5000) == 0;
+				close(fd);
+			} else {
+				ended = fd == -ESRCH;
+			}
+		} else if (e.init_pid > 1) {
+			ended = teardown(&e, &ignored) == 0;
 		} else if (cg.backend) {
 			cs_cgroup_destroy(cg.dirs, cg.n, NULL);
 		}
-		cs_reg_remove(&reg, NULL);
+		/* An init that could not be ended stays recorded, with no
+		 * holders, for the next login or `containsession stop`. */
+		if (ended) {
+			cs_reg_remove(&reg, NULL);
+		} else {
+			e.nholders = 0;
+			cs_reg_write(&reg, &e, &ignored);
+		}
 	}
 out_unlock:
 	cs_reg_unlock(&reg);
@@ -210,7 +233,7 @@ int cs_sandbox_close(struct cs_session *s, const struct cs_log *log,
 
 	/* Out of the user's cgroup first: it is removed below, and a cgroup
 	 * that still holds us cannot be. */
-	cs_cgroup_attach(s->self_cg, s->nself, getpid(), NULL);
+	bool moved_out = cs_cgroup_attach(s->self_cg, s->nself, getpid(), NULL) == 0;
 
 	statefd = cs_open_root_dir(s->state_dir, false, 0700, err);
 	if (statefd < 0)
@@ -232,15 +255,23 @@ int cs_sandbox_close(struct cs_session *s, const struct cs_log *log,
 	 * (made after ours died) belongs to other sessions. */
 	if (mine && e.nholders == 0 && e.init_pid == s->init_pid &&
 	    e.init_start == s->init_start) {
-		r = teardown(&e, err);
 		struct cs_err rm;
-		if (cs_reg_remove(&reg, &rm) < 0 && r == 0) {
+		/* Destroying a cgroup we are still in would kill us with it
+		 * (cgroup.kill, or SIGKILL to every member). */
+		r = moved_out ? teardown(&e, err) :
+		    cs_err_set(err, EBUSY, "cannot leave the user's cgroup; sandbox left for the next login");
+		if (r < 0) {
+			/* Not (completely) ended: the entry stays, with no
+			 * holders, so the next login joins or replaces it
+			 * and `containsession stop` can still end it. Removed,
+			 * it would leave an init or cgroup running unrecorded. */
+			cs_reg_write(&reg, &e, &rm);
+		} else if ((r = cs_reg_remove(&reg, &rm)) < 0) {
 			*err = rm;
-			r = -EIO;
-		}
-		if (r == 0)
+		} else {
 			cs_logf(log, LOG_INFO, "sandbox torn down for %s (uid %u, profile %s, init pid %d)",
 				s->user, (unsigned)s->uid, s->profile, (int)s->init_pid);
+		}
 	} else if (mine) {
 		r = cs_reg_write(&reg, &e, err);
 	}
