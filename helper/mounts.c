@@ -34,6 +34,26 @@ static int mount_overlay(const struct cs_init_opts *o, const char *dir)
 		close(dfd);
 		return cs_fail(errno, "create upper and work in %s", dir);
 	}
+	/* upper and work must be real directories of the user's. A symlink
+	 * (say to /etc) would make the overlay write through it; the helper
+	 * has only the user's rights, so that could never reach a file the
+	 * user cannot write, but the login would get a home over a foreign
+	 * tree. Refused instead, as a clear error. */
+	static const char *const sub[] = { "upper", "work" };
+	for (size_t i = 0; i < 2; i++) {
+		struct stat st;
+		int fd = openat(dfd, sub[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0 || fstat(fd, &st) < 0 || st.st_uid != getuid()) {
+			int e = fd < 0 ? errno : EPERM;
+			if (fd >= 0)
+				close(fd);
+			close(dfd);
+			return cs_fail(e == ELOOP ? ENOTDIR : e,
+				       "%s/%s is not a directory of the user's (symlinks are refused)",
+				       dir, sub[i]);
+		}
+		close(fd);
+	}
 	close(dfd);
 	/* Overlay's option syntax gives ',' ':' and '\\' meaning; such paths
 	 * are refused, not escaped. userxattr: metadata goes to user.*
