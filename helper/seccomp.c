@@ -8,6 +8,10 @@
  *   - keyctl, add_key, request_key: the kernel keyring is not namespaced;
  *   - bpf, perf_event_open, userfaultfd: large kernel attack surface and a
  *     classic exploit primitive;
+ *   - io_uring_setup/enter/register: the operations of a ring are not
+ *     syscalls, so this filter never sees them, and io_uring has been one
+ *     of the largest sources of kernel privilege escalations (which is why
+ *     Google turned it off on ChromeOS, Android and its servers);
  *   - kexec_*, init/finit/delete_module, open_by_handle_at (the "shocker"
  *     escape), reboot, swapon/swapoff, acct, iopl/ioperm,
  *     lookup_dcookie, quotactl, nfsservctl, syslog;
@@ -23,6 +27,7 @@
 static const int denied[] = {
 	SCMP_SYS(keyctl), SCMP_SYS(add_key), SCMP_SYS(request_key),
 	SCMP_SYS(bpf), SCMP_SYS(perf_event_open), SCMP_SYS(userfaultfd),
+	SCMP_SYS(io_uring_setup), SCMP_SYS(io_uring_enter), SCMP_SYS(io_uring_register),
 	SCMP_SYS(kexec_load), SCMP_SYS(kexec_file_load),
 	SCMP_SYS(init_module), SCMP_SYS(finit_module), SCMP_SYS(delete_module),
 	SCMP_SYS(open_by_handle_at), SCMP_SYS(reboot), SCMP_SYS(swapon),
