@@ -36,6 +36,11 @@
 #                             $CS_T/libexec/containsession-helper and passed
 #                             to the module as helper=; CS_HELPER_USED says
 #                             which helper the logins run
+#   CS_MODULE=PATH            use this build of pam_containsession.so instead
+#                             of the installed one: installed root-owned 0644
+#                             as $CS_T/lib/pam_containsession.so and named by
+#                             that absolute path in the PAM line (a build can
+#                             be tested without `make install`)
 #
 # The caller must install the cleanup trap *before* calling cs_env_setup:
 #
@@ -248,7 +253,7 @@ cs__write_pam_file() {
 		if [ -n "$CS_NO_MODULE" ]; then
 			echo "# CS_NO_MODULE=1: pam_containsession.so left out of this stack."
 		else
-			echo "session required pam_containsession.so conf=$CS_POLICY confdir=$CS_POLICY_DIR${CS__HELPER_ARG:+ $CS__HELPER_ARG}${CS_MODULE_ARGS:+ $CS_MODULE_ARGS}"
+			echo "session required ${CS__MODULE_PATH:-pam_containsession.so} conf=$CS_POLICY confdir=$CS_POLICY_DIR${CS__HELPER_ARG:+ $CS__HELPER_ARG}${CS_MODULE_ARGS:+ $CS_MODULE_ARGS}"
 		fi
 	} >"$tmp" || return 1
 	install -o root -g root -m 0644 "$tmp" "$CS_PAM_FILE" || return 1
@@ -452,6 +457,12 @@ cs_env_setup() {
 	if [ -n "${CS_SSHD_PRELOAD:-}" ]; then
 		case $CS_SSHD_PRELOAD in /*) ;; *) cs_log "CS_SSHD_PRELOAD must be an absolute path"; return 1 ;; esac
 		[ -r "$CS_SSHD_PRELOAD" ] || { cs_log "CS_SSHD_PRELOAD: no such file: $CS_SSHD_PRELOAD"; return 1; }
+	fi
+	CS__MODULE_PATH=
+	if [ -n "${CS_MODULE:-}" ]; then
+		install -d -o root -g root -m 0755 "$CS_T/lib" &&
+			install -o root -g root -m 0644 "$CS_MODULE" "$CS_T/lib/pam_containsession.so" || return 1
+		CS__MODULE_PATH=$CS_T/lib/pam_containsession.so
 	fi
 	CS_HELPER_USED= CS__HELPER_ARG=
 	if [ -n "${CS_HELPER:-}" ]; then
