@@ -1,0 +1,118 @@
+# shellcheck shell=bash
+#
+# vm/lib.sh — boot the check-vm guest under qemu and talk to it over ssh.
+# Sourced by vm/check. Functions only; state in VM_* variables:
+#
+#   vm_boot IMGDIR RUNDIR   start qemu (TCG, user-mode network, ssh of the
+#                           guest forwarded to 127.0.0.1:VM_PORT only; the
+#                           disk is a snapshot: nothing is written back to
+#                           the cached image), wait until ssh answers
+#   vm_ssh [CMD...]         run CMD in the guest as root
+#   vm_stop                 power the guest off; kill qemu (by its pid) if it
+#                           does not exit; idempotent
+#
+#   VM_PID (qemu), VM_PORT, VM_RUN (console.log, qemu.err live there)
+
+VM_PID='' VM_PORT='' VM_RUN='' VM_KEY=''
+VM_MEM=${VM_MEM:-2048}
+VM_CPUS=${VM_CPUS:-2}
+VM_BOOT_TIMEOUT=${VM_BOOT_TIMEOUT:-300}
+
+vm_log() { printf 'check-vm: %s\n' "$*" >&2; }
+
+vm__ssh_opts() {
+	VM_SSH_OPTS=(-F /dev/null -i "$VM_KEY" -p "$VM_PORT" -o BatchMode=yes
+		-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null
+		-o LogLevel=ERROR -o ConnectTimeout=10 -o ServerAliveInterval=15
+		-o ServerAliveCountMax=8)
+}
+
+vm_ssh() {
+	local VM_SSH_OPTS
+	vm__ssh_opts
+	ssh "${VM_SSH_OPTS[@]}" root@127.0.0.1 "$@"
+}
+
+vm__port_free() {
+	[ -z "$(ss -Htan "( sport = :$1 )" 2>/dev/null)" ]
+}
+
+vm_boot() {
+	local img=$1 try
+	VM_RUN=$2
+	# The key must be private to us or ssh ignores it.
+	install -m 0600 "$img/id_ed25519" "$VM_RUN/id_ed25519"
+	VM_KEY=$VM_RUN/id_ed25519
+	for try in 1 2 3 4 5; do
+		VM_PORT=$((20000 + RANDOM % 40000))
+		vm__port_free "$VM_PORT" || continue
+		# -snapshot semantics per drive: writes go to a temporary file
+		# that qemu deletes itself, so no overlay can be left behind.
+		qemu-system-x86_64 \
+			-machine q35,accel=tcg -cpu max -smp "$VM_CPUS" -m "$VM_MEM" \
+			-nodefaults -display none -no-reboot \
+			-kernel "$img/vmlinuz" -initrd "$img/initrd.img" \
+			-append "root=/dev/vda rw console=ttyS0 systemd.unified_cgroup_hierarchy=1 net.ifnames=0 panic=-1" \
+			-drive "file=$img/rootfs.ext4,format=raw,if=virtio,snapshot=on" \
+			-netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$VM_PORT-:22" \
+			-device virtio-net-pci,netdev=n0 \
+			-device virtio-rng-pci \
+			-serial "file:$VM_RUN/console.log" \
+			</dev/null >"$VM_RUN/qemu.err" 2>&1 &
+		VM_PID=$!
+		sleep 1
+		if ! kill -0 "$VM_PID" 2>/dev/null; then
+			wait "$VM_PID" 2>/dev/null
+			VM_PID=
+			if grep -qi 'hostfwd\|address already in use' "$VM_RUN/qemu.err"; then
+				vm_log "port $VM_PORT taken meanwhile; trying another"
+				continue
+			fi
+			vm_log "qemu did not start: $(cat "$VM_RUN/qemu.err")"
+			return 1
+		fi
+		break
+	done
+	[ -n "$VM_PID" ] || { vm_log "no free port for the guest's ssh"; return 1; }
+	vm_log "qemu pid $VM_PID, guest ssh on 127.0.0.1:$VM_PORT, console $VM_RUN/console.log"
+	local start=$SECONDS
+	while [ $((SECONDS - start)) -lt "$VM_BOOT_TIMEOUT" ]; do
+		if ! kill -0 "$VM_PID" 2>/dev/null; then
+			vm_log "qemu exited during boot; console:"
+			tail -n 40 "$VM_RUN/console.log" | sed 's/^/  | /' >&2
+			VM_PID=
+			return 1
+		fi
+		if vm_ssh true 2>/dev/null; then
+			vm_log "guest up after $((SECONDS - start)) s"
+			return 0
+		fi
+		sleep 3
+	done
+	vm_log "guest did not answer on ssh within ${VM_BOOT_TIMEOUT}s; console:"
+	tail -n 40 "$VM_RUN/console.log" | sed 's/^/  | /' >&2
+	return 1
+}
+
+vm_stop() {
+	[ -n "$VM_PID" ] || return 0
+	if kill -0 "$VM_PID" 2>/dev/null; then
+		# A clean poweroff first (-no-reboot: qemu exits with it).
+		local VM_SSH_OPTS
+		vm__ssh_opts
+		timeout 20 ssh "${VM_SSH_OPTS[@]}" root@127.0.0.1 systemctl poweroff \
+			</dev/null >/dev/null 2>&1 || true
+		for _ in $(seq 60); do
+			kill -0 "$VM_PID" 2>/dev/null || break
+			sleep 0.5
+		done
+	fi
+	if kill -0 "$VM_PID" 2>/dev/null; then
+		vm_log "guest did not power off: killing qemu (pid $VM_PID)"
+		kill -TERM "$VM_PID" 2>/dev/null
+		sleep 2
+		kill -KILL "$VM_PID" 2>/dev/null
+	fi
+	wait "$VM_PID" 2>/dev/null
+	VM_PID=
+}
