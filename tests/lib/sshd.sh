@@ -30,7 +30,7 @@
 #   CS_SSHD_PRELOAD=PATH      start sshd with LD_PRELOAD=PATH and CS_FAULT_CTL
 #                             in its environment (tests/fault/fault.c: fails
 #                             the Nth call of the module that the control
-#                             file names; tests/integration/t_fault_walk.sh)
+#                             file names; tests/integration/t_fault_*.sh)
 #   CS_HELPER=PATH            use this helper binary (e.g. the ASan build):
 #                             installed root-owned 0755 as
 #                             $CS_T/libexec/containsession-helper and passed
