@@ -9,9 +9,10 @@
  * sshd's environment is fixed when it starts, so what to fail is read from
  * a control file ($CS_FAULT_CTL) at every counted call:
  *
- *     KIND N [ERRNO [SUBSTRING]]
+ *     KIND N[+] [ERRNO [SUBSTRING]]
  *
- * fails the Nth counted call of KIND in each process (counts start at zero
+ * fails the Nth counted call of KIND (with "+", that one and every later
+ * one: a step failing, then the undo of it failing too) in each process (counts start at zero
  * in every process: one sshd [priv] process per connection) with ERRNO
  * (a number; 0 or missing: EIO, EAGAIN for fork). With SUBSTRING only calls
  * whose path (the file a write goes to, the path an open or mkdir names,
@@ -81,9 +82,9 @@ static ssize_t raw_read(int fd, void *buf, size_t len)
 }
 
 /* Read the control file: 1 when it names kind, with n, errno and filter. */
-static int armed(enum kind k, unsigned long *n, int *err, char *filter, size_t flen)
+static int armed(enum kind k, unsigned long *n, int *on, int *err, char *filter, size_t flen)
 {
-	char buf[512], name[32];
+	char buf[512], name[32], nbuf[32];
 	const char *ctl = getenv("CS_FAULT_CTL");
 	int fd, fields;
 	ssize_t len;
@@ -98,9 +99,13 @@ static int armed(enum kind k, unsigned long *n, int *err, char *filter, size_t f
 	buf[len] = '\0';
 	filter[0] = '\0';
 	*err = 0;
-	fields = sscanf(buf, "%31s %lu %d %511[^\n]", name, n, err, filter);
+	fields = sscanf(buf, "%31s %31s %d %511[^\n]", name, nbuf, err, filter);
 	(void)flen;
-	return fields >= 2 && !strcmp(name, kind_names[k]);
+	if (fields < 2 || strcmp(name, kind_names[k]))
+		return 0;
+	*n = strtoul(nbuf, NULL, 10);
+	*on = nbuf[strlen(nbuf) - 1] == '+';
+	return 1;
 }
 
 static void fd_path(int fd, char *out, size_t len)
@@ -138,23 +143,24 @@ static int fault(enum kind k, const char *path)
 {
 	char filter[512], line[PATH_MAX + 128];
 	unsigned long n;
-	int err, fd, saved = errno;
+	int err, fd, on, saved = errno;
 
 	in_shim = 1;
-	if (!armed(k, &n, &err, filter, sizeof(filter)) ||
+	if (!armed(k, &n, &on, &err, filter, sizeof(filter)) ||
 	    (filter[0] && (!path || !strstr(path, filter)))) {
 		in_shim = 0;
 		errno = saved;
 		return 0;
 	}
-	if (++counts[k] != n) {
+	++counts[k];
+	if (on ? counts[k] < n : counts[k] != n) {
 		in_shim = 0;
 		errno = saved;
 		return 0;
 	}
 	if (!err)
 		err = k == K_FORK ? EAGAIN : EIO;
-	snprintf(line, sizeof(line), "%s %lu %d %s\n", kind_names[k], n, (int)getpid(),
+	snprintf(line, sizeof(line), "%s %lu %d %s\n", kind_names[k], counts[k], (int)getpid(),
 		 path ? path : "-");
 	snprintf(filter, sizeof(filter), "%s.fired", getenv("CS_FAULT_CTL"));
 	fd = (int)syscall(SYS_openat, AT_FDCWD, filter, O_WRONLY | O_APPEND | O_CLOEXEC);
