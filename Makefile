@@ -239,7 +239,8 @@ demo:
 # firejail and nsenter; logins through the real sshd; 200 concurrent logins;
 # the 1,000-cycle leak soak; overlay home I/O; policy resolution.
 PKGS_BENCH := hyperfine bubblewrap firejail python3 util-linux
-BENCH_BIN  := $(BUILD)/bench/csbench $(BUILD)/bench/minjoin $(BUILD)/bench/policy
+BENCH_BIN  := $(BUILD)/bench/csbench $(BUILD)/bench/minjoin $(BUILD)/bench/policy \
+              $(BUILD)/bench/leanjoin
 
 $(BUILD)/bench/csbench: bench/csbench.c
 	@mkdir -p $(dir $@)
@@ -253,6 +254,18 @@ $(BUILD)/bench/minjoin: bench/minjoin.c
 $(BUILD)/bench/policy: bench/policy.c $(LIBCONFIG)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBCONFIG) $(LIBS_CAPNG)
+
+# A prototype of a lean join path (see bench/RESULTS.md): static, with the
+# seccomp filter compiled at build time by bench/genbpf.
+$(BUILD)/bench/genbpf: bench/genbpf.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBS_SECCOMP)
+
+$(BUILD)/bench/filter.h: $(BUILD)/bench/genbpf
+	$< >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/bench/leanjoin: bench/leanjoin.c $(BUILD)/bench/filter.h
+	$(CC) -O2 -static -I$(BUILD)/bench -o $@ $<
 
 deps-bench:
 	@scripts/apt-install $(PKGS_BUILD) $(PKGS_TEST) $(PKGS_BENCH)

@@ -19,6 +19,8 @@
  *       exec `helper join -- CMD...` with SESSFILE's text on fd 3
  *   csbench stop PID
  *       SIGKILL PID through a pidfd and wait for it to exit
+ *   csbench with HELPER MODE ...
+ *       any mode above with another helper binary (bench/leanjoin)
  *
  * HELPER (environment) overrides the helper path.
  */
@@ -193,25 +195,6 @@ static void session_text(pid_t init, char *buf, size_t len)
 		 getenv("CSB_NOSECCOMP") ? 0 : 1);
 }
 
-/* Put text on fd 3 (a pipe: the helper reads it once) and exec argv. */
-static void exec_with_fd3(const char *text, char **argv)
-{
-	int p[2];
-
-	if (pipe(p) < 0)
-		die("pipe");
-	if (write(p[1], text, strlen(text)) < 0)
-		die("write");
-	close(p[1]);
-	if (p[0] != 3) {
-		if (dup2(p[0], 3) < 0)
-			die("dup2");
-		close(p[0]);
-	}
-	execv(argv[0], argv);
-	die(argv[0]);
-}
-
 static int run_join(const char *text, char **cmd)
 {
 	char *argv[64];
@@ -249,6 +232,14 @@ int main(int argc, char **argv)
 {
 	char text[512];
 
+	/* csbench with HELPER ...: the same modes with another helper binary
+	 * (no env(1) exec in the way of a timed run). */
+	if (argc > 3 && !strcmp(argv[1], "with")) {
+		setenv("HELPER", argv[2], 1);
+		argv[2] = argv[0];
+		argv += 2;
+		argc -= 2;
+	}
 	if (argc >= 5 && !strcmp(argv[1], "as") && !strcmp(argv[4], "--") && argc > 5) {
 		drop(argv[2], argv[3]);
 		execvp(argv[5], argv + 5);
@@ -301,7 +292,6 @@ int main(int argc, char **argv)
 	}
 	if (argc == 3 && !strcmp(argv[1], "stop"))
 		return kill_wait((pid_t)atoi(argv[2])) < 0;
-	(void)exec_with_fd3;
 	fprintf(stderr, "usage: see the comment at the top of bench/csbench.c\n");
 	return 2;
 }
