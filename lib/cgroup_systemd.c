@@ -154,6 +154,9 @@ int cs_cgroup_systemd_reset(const char *dir, struct cs_err *err)
 		if (unlink(path) < 0 && errno != ENOENT && r == 0)
 			r = cs_err_set(err, errno, "unlink %s", path);
 	}
+	/* the directory too, when nothing else is in it */
+	snprintf(path, sizeof(path), "/run/systemd/system.control/%s.d", unit);
+	rmdir(path);
 	return r;
 }
 
