@@ -79,7 +79,10 @@ one=$(head -n1 "$out/inits" | cut -d' ' -f1)
 cg_mem=0
 for u in "${users[@]}"; do
 	while IFS=$'\t' read -r key dir; do
-		[ -r "$dir/memory.current" ] && cg_mem=$((cg_mem + $(cat "$dir/memory.current")))
+		# v2 memory.current, or v1 memory.usage_in_bytes.
+		for f in memory.current memory.usage_in_bytes; do
+			[ -r "$dir/$f" ] && cg_mem=$((cg_mem + $(cat "$dir/$f"))) && break
+		done
 	done < <(cs_user_cgroup_dirs "$(id -u "$u")")
 done
 : >"$out/release"
