@@ -442,9 +442,11 @@ void cs_cgroup_kill_procs(const char *dir)
 	if (!f)
 		return;
 	while (fscanf(f, "%d", &pid) == 1) {
-		int fd = cs_pidfd_open(pid);
 		char cgpath[64], buf[4096];
-		if (fd < 0)
+		int fd;
+		/* Never ourselves: a caller still in the cgroup is a bug
+		 * that cs_cgroup_destroy reports instead. */
+		if (pid == getpid() || (fd = cs_pidfd_open(pid)) < 0)
 			continue;
 		snprintf(cgpath, sizeof(cgpath), "/proc/%d/cgroup", pid);
 		const char *leaf = strrchr(dir, '/');
@@ -454,6 +456,22 @@ void cs_cgroup_kill_procs(const char *dir)
 		close(fd);
 	}
 	fclose(f);
+}
+
+static bool self_in(const char *dir)
+{
+	char path[4096];
+	FILE *f;
+	int pid;
+	bool found = false;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	if (!(f = fopen(path, "re")))
+		return false;
+	while (!found && fscanf(f, "%d", &pid) == 1)
+		found = pid == getpid();
+	fclose(f);
+	return found;
 }
 
 int cs_cgroup_destroy(char *const *dirs, size_t n, struct cs_err *err)
@@ -470,11 +488,17 @@ int cs_cgroup_destroy(char *const *dirs, size_t n, struct cs_err *err)
 				r = rr;
 			continue;
 		}
-		bool v2 = access(dirs[i], F_OK) == 0;
 		char kill_path[4096];
 		snprintf(kill_path, sizeof(kill_path), "%s/cgroup.kill", dirs[i]);
-		if (!v2)
+		if (access(dirs[i], F_OK) < 0)
 			continue; /* already gone */
+		/* cgroup.kill would take the caller with it: refuse while we
+		 * are still inside rather than kill ourselves. */
+		if (self_in(dirs[i])) {
+			if (r == 0)
+				r = cs_err_set(err, EBUSY, "still in %s, not destroying it", dirs[i]);
+			continue;
+		}
 		/* Exiting tasks keep a cgroup busy for a moment: retry for
 		 * up to 5 s, killing again in case something was forked. */
 		for (int t = 0; t < 250; t++) {
