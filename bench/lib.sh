@@ -55,16 +55,6 @@ cb_setup() {
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
 	trap 'exit 129' HUP
-	# A watchdog: the whole script ends after CB_DEADLINE seconds.
-	(
-		sleep "$CB_DEADLINE" &
-		sp=$!
-		# Ended early (cb__exit): take the sleep along.
-		trap 'kill $sp 2>/dev/null; exit 0' TERM
-		wait $sp && echo "bench: $0 took longer than ${CB_DEADLINE}s: stopping it" >&2 &&
-			kill -TERM $$ 2>/dev/null
-	) </dev/null 2>&1 &
-	CB_WATCHDOG=$!
 	# One harness environment per host at a time (flock on /etc/pam.d):
 	# wait for a test run or another bench to finish (up to CB_LOCK_WAIT s).
 	local i
@@ -74,6 +64,17 @@ cb_setup() {
 		sleep 1
 	done
 	cs_env_setup >&2 || cb_die "could not set up the harness (tests/lib/sshd.sh)"
+	# A watchdog: the script ends CB_DEADLINE seconds after it got the
+	# harness (waiting for the lock does not count).
+	(
+		sleep "$CB_DEADLINE" &
+		sp=$!
+		# Ended early (cb__exit): take the sleep along.
+		trap 'kill $sp 2>/dev/null; exit 0' TERM
+		wait $sp && echo "bench: $0 took longer than ${CB_DEADLINE}s: stopping it" >&2 &&
+			kill -TERM $$ 2>/dev/null
+	) </dev/null 2>&1 &
+	CB_WATCHDOG=$!
 	cb_policy | cs_policy_write || cb_die "policy"
 }
 
