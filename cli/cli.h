@@ -92,6 +92,12 @@ const struct cs_profile *cli_user_profile(const struct cs_policy *pol,
 
 /* The policy's state_dir, opened the root-safe way (cs_open_root_dir). */
 int cli_open_state_dir(const struct cs_policy *pol, struct cs_err *err);
+/* Lock and read uid's registry entry (enter, stop). 1: a sandbox runs, reg
+ * locked and e filled; 0: none runs (reg stays locked when an empty entry
+ * exists, for the caller to remove); -1: error, already printed. *statefd
+ * is the caller's to close (-1 when not opened). */
+int cli_lock_entry(const struct cs_policy *pol, uid_t uid, int *statefd,
+		   struct cs_reg *reg, struct cs_reg_entry *e);
 
 /* Output helpers. JSON strings are quoted and escaped (bytes that are not
  * UTF-8 become \u00XX); text paths escape control bytes and '\' as C does. */

@@ -126,6 +126,32 @@ int cli_open_state_dir(const struct cs_policy *pol, struct cs_err *err)
 	return cs_open_root_dir(pol->state_dir, false, 0700, err);
 }
 
+int cli_lock_entry(const struct cs_policy *pol, uid_t uid, int *statefd,
+		   struct cs_reg *reg, struct cs_reg_entry *e)
+{
+	struct cs_err err = { "" };
+	int r;
+
+	*statefd = cli_open_state_dir(pol, &err);
+	if (*statefd == -ENOENT) {
+		*statefd = -1;
+		return 0;
+	}
+	if (*statefd < 0) {
+		*statefd = -1;
+		cli_err("%s", err.msg);
+		return -1;
+	}
+	r = cs_reg_lock_existing(*statefd, uid, reg, &err);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0 || cs_reg_read(reg, e, &err) < 0) {
+		cli_err("%s", err.msg);
+		return -1;
+	}
+	return e->present ? 1 : 0;
+}
+
 /* Length of the valid UTF-8 sequence at s, or 0. */
 static size_t utf8_len(const unsigned char *s)
 {

@@ -201,7 +201,6 @@ int cli_enter(struct cli *c, int argc, char **argv)
 	struct cs_reg_entry e = { 0 };
 	struct cs_session_info si;
 	struct cs_policy *pol = NULL;
-	struct cs_err err = { "" };
 	struct cs_user u = { 0 };
 	char text[1024];
 	int opt, r, statefd = -1, helperfd = -1, pipefd[2] = { -1, -1 }, ret = CLI_FAIL;
@@ -222,21 +221,10 @@ int cli_enter(struct cli *c, int argc, char **argv)
 	if (cli_load_policy(c, true, &pol) < 0 || (helperfd = open_helper()) < 0)
 		goto out;
 
-	statefd = cli_open_state_dir(pol, &err);
-	if (statefd == -ENOENT)
-		goto none;
-	if (statefd < 0) {
-		cli_err("%s", err.msg);
+	r = cli_lock_entry(pol, u.uid, &statefd, &reg, &e);
+	if (r < 0)
 		goto out;
-	}
-	r = cs_reg_lock_existing(statefd, u.uid, &reg, &err);
-	if (r == -ENOENT)
-		goto none;
-	if (r < 0 || cs_reg_read(&reg, &e, &err) < 0) {
-		cli_err("%s", err.msg);
-		goto out;
-	}
-	if (!e.present)
+	if (r == 0)
 		goto none;
 	session_info(pol, &u, &e, &si);
 	if (cs_session_info_format(&si, text, sizeof(text)) < 0) {

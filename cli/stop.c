@@ -37,28 +37,14 @@ int cli_stop(struct cli *c, int argc, char **argv)
 	if (cli_load_policy(c, true, &pol) < 0)
 		goto out;
 
-	statefd = cli_open_state_dir(pol, &err);
-	if (statefd == -ENOENT)
-		goto none;
-	if (statefd < 0) {
-		cli_err("%s", err.msg);
+	r = cli_lock_entry(pol, u.uid, &statefd, &reg, &e);
+	if (r < 0)
 		goto out;
-	}
-	r = cs_reg_lock_existing(statefd, u.uid, &reg, &err);
-	if (r == -ENOENT)
-		goto none;
-	if (r < 0) {
-		cli_err("%s", err.msg);
-		goto out;
-	}
-	if (cs_reg_read(&reg, &e, &err) < 0) {
-		cli_err("%s", err.msg);
-		goto out;
-	}
-	if (!e.present) {
+	if (r == 0) {
 		/* An empty entry is a login creating one right now that
 		 * failed, or ours to clean: either way nothing runs. */
-		cs_reg_remove(&reg, NULL);
+		if (reg.fd >= 0)
+			cs_reg_remove(&reg, NULL);
 		goto none;
 	}
 	if (cs_sandbox_teardown(&e, STOP_GRACE_MS, &err) < 0) {
