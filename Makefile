@@ -257,9 +257,9 @@ $(BUILD)/bench/policy: bench/policy.c $(LIBCONFIG)
 
 # A prototype of a lean join path (see bench/RESULTS.md): static, with the
 # seccomp filter compiled at build time by bench/genbpf.
-$(BUILD)/bench/genbpf: bench/genbpf.c
+$(BUILD)/bench/genbpf: bench/genbpf.c helper/seccomp_rules.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBS_SECCOMP)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBS_SECCOMP)
 
 $(BUILD)/bench/filter.h: $(BUILD)/bench/genbpf
 	$< >$@.tmp && mv $@.tmp $@

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The rules of the default seccomp filter, in one place: the helper loads
+ * them (helper/seccomp.c, which says why each is there), and bench/genbpf
+ * compiles the same rules ahead of time for the lean-join prototype.
+ */
+#ifndef CS_SECCOMP_RULES_H
+#define CS_SECCOMP_RULES_H
+
+#include <errno.h>
+#include <stddef.h>
+#include <sys/ioctl.h>
+#include <seccomp.h>
+
+static const int denied[] = {
+	SCMP_SYS(keyctl), SCMP_SYS(add_key), SCMP_SYS(request_key),
+	SCMP_SYS(bpf), SCMP_SYS(perf_event_open), SCMP_SYS(userfaultfd),
+	SCMP_SYS(io_uring_setup), SCMP_SYS(io_uring_enter), SCMP_SYS(io_uring_register),
+	SCMP_SYS(kexec_load), SCMP_SYS(kexec_file_load),
+	SCMP_SYS(init_module), SCMP_SYS(finit_module), SCMP_SYS(delete_module),
+	SCMP_SYS(open_by_handle_at), SCMP_SYS(reboot), SCMP_SYS(swapon),
+	SCMP_SYS(swapoff), SCMP_SYS(acct), SCMP_SYS(iopl), SCMP_SYS(ioperm),
+	SCMP_SYS(lookup_dcookie), SCMP_SYS(quotactl), SCMP_SYS(nfsservctl),
+	SCMP_SYS(syslog),
+};
+
+static const unsigned long denied_ioctls[] = { TIOCSTI, TIOCLINUX };
+
+/* Add every rule to ctx (an allow-by-default filter); 0 or -errno. */
+static inline int cs_seccomp_add_rules(scmp_filter_ctx ctx)
+{
+	int r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ERRNO(EPERM));
+
+	for (size_t i = 0; r == 0 && i < sizeof(denied) / sizeof(denied[0]); i++)
+		if (denied[i] >= 0) /* a syscall this arch lacks */
+			r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), denied[i], 0);
+	for (size_t i = 0; r == 0 && i < sizeof(denied_ioctls) / sizeof(denied_ioctls[0]); i++)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1,
+				     SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffUL, denied_ioctls[i]));
+	return r;
+}
+
+#endif
