@@ -17,24 +17,9 @@ users=()
 for i in $(seq "$nu"); do users+=("cstestb$i"); cb_user "cstestb$i"; done
 uids=$(for u in "${users[@]}"; do id -u "$u"; done)
 
-counts() {
-	local key dir n=0 p=0 u
-	echo "mounts (host)|$(wc -l </proc/self/mountinfo)"
-	echo "mounts (sshd's namespace)|$(wc -l <"/proc/$CS_SSHD_PID/mountinfo")"
-	while IFS=$'\t' read -r key dir; do
-		[ -d "$dir/$CS_CG_NAME" ] && n=$((n + $(find "$dir/$CS_CG_NAME" -type d | wc -l)))
-	done <"$CS_CG_PARENTS"
-	echo "cgroups under the cgroup root|$n"
-	for u in $uids; do p=$((p + $(cs_uid_pids "$u" | wc -l))); done
-	echo "processes of the test users|$p"
-	echo "open fds of the listening sshd|$(find "/proc/$CS_SSHD_PID/fd" -mindepth 1 | wc -l)"
-	echo "entries in state_dir|$(find "$CS_STATE_DIR" -mindepth 1 -maxdepth 1 | wc -l)"
-}
-settle() {
-	local u
-	cs_wait_sshd_idle 60 || return 1
-	for u in "${users[@]}"; do cs_wait_clean "$u" 60 || return 1; done
-}
+# shellcheck disable=SC2086 # one word per uid
+counts() { cs_leak_counts $uids; }
+settle() { cs_settle 60 "${users[@]}"; }
 
 # Warm-up: what a first login creates for good (the cgroup root, DATA/<user>).
 for u in "${users[@]}"; do [ "$(cs_ssh "$u" -- hostname)" = "sb-$u" ] || cb_die "$u is not sandboxed"; done

@@ -16,24 +16,10 @@ cs_on_exit cs_policy_reset
 cs_policy_text | sed 's/^pids.max = 64$/pids.max = 1024/' | cs_policy_write
 grep -q '^pids.max = 1024$' "$CS_POLICY" || cs_fail "policy edit did not apply"
 
-counts() {
-	local key dir n=0 p=0 u
-	echo "mounts on the host: $(wc -l </proc/self/mountinfo)"
-	echo "mounts in sshd's namespace: $(wc -l <"/proc/$CS_SSHD_PID/mountinfo")"
-	while IFS=$'\t' read -r key dir; do
-		[ -d "$dir/$CS_CG_NAME" ] && n=$((n + $(find "$dir/$CS_CG_NAME" -type d | wc -l)))
-	done <"$CS_CG_PARENTS"
-	echo "cgroups under the cgroup root: $n"
-	for u in "${users[@]}"; do p=$((p + $(cs_uid_pids "$(id -u "$u")" | wc -l))); done
-	echo "processes of the test users: $p"
-	echo "open fds of the listening sshd: $(find "/proc/$CS_SSHD_PID/fd" -mindepth 1 | wc -l)"
-	echo "entries in state_dir: $(find "$CS_STATE_DIR" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)"
-}
-settle() {
-	local u
-	cs_wait_sshd_idle 30 || return 1
-	for u in "${users[@]}"; do cs_wait_clean "$u" 30 || return 1; done
-}
+uids=$(for u in "${users[@]}"; do id -u "$u"; done)
+# shellcheck disable=SC2086 # one word per uid
+counts() { cs_leak_counts $uids; }
+settle() { cs_settle 30 "${users[@]}"; }
 
 # Warm-up: one login each makes what stays (cgroup root, DATA/<user>).
 for u in "${users[@]}"; do
@@ -56,6 +42,6 @@ counts >"$CS_TT/after"
 expect_eq "$cycles" "$(grep -c '^ok$' "$CS_TT/soak.log")" "all $cycles logins ($par at once) land in their sandbox"
 grep '^fail' "$CS_TT/soak.log" | head -n 5 | sed 's/^/    /'
 while IFS= read -r b && IFS= read -r a <&3; do
-	expect_eq "$b" "$a" "after the soak: ${b%%:*} unchanged"
+	expect_eq "$b" "$a" "after the soak: ${b%%|*} unchanged"
 done <"$CS_TT/before" 3<"$CS_TT/after"
 cs_finish

@@ -723,6 +723,30 @@ cs_user_leftovers() {
 # cs_wait_clean USER [SECONDS]: wait (default 10 s) until USER has no
 # process, no registry entry, no cgroup and no mount left. Prints what is
 # left to stderr and returns 1 on timeout.
+# What a login could leak, as "label|count" lines, for the given uids: the
+# soak test and bench/soak.sh compare these before and after their cycles.
+cs_leak_counts() {
+	local key dir n=0 p=0 uid
+	echo "mounts on the host|$(wc -l </proc/self/mountinfo)"
+	echo "mounts in sshd's namespace|$(wc -l <"/proc/$CS_SSHD_PID/mountinfo")"
+	while IFS=$'\t' read -r key dir; do
+		[ -d "$dir/$CS_CG_NAME" ] && n=$((n + $(find "$dir/$CS_CG_NAME" -type d | wc -l)))
+	done <"$CS_CG_PARENTS"
+	echo "cgroups under the cgroup root|$n"
+	for uid in "$@"; do p=$((p + $(cs_uid_pids "$uid" | wc -l))); done
+	echo "processes of the test users|$p"
+	echo "open fds of the listening sshd|$(find "/proc/$CS_SSHD_PID/fd" -mindepth 1 | wc -l)"
+	echo "entries in state_dir|$(find "$CS_STATE_DIR" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)"
+}
+
+# cs_settle SECS USER...: sshd has no session left and every user is clean.
+cs_settle() {
+	local secs=$1 u
+	shift
+	cs_wait_sshd_idle "$secs" || return 1
+	for u in "$@"; do cs_wait_clean "$u" "$secs" || return 1; done
+}
+
 cs_wait_clean() {
 	local user=$1 secs=${2:-10} left
 	for _ in $(seq $((secs * 5))); do
