@@ -23,16 +23,6 @@
 #include "lib/teardown.h"
 #include "pam_module/module.h"
 
-static const char *home_name(enum cs_home_mode m)
-{
-	switch (m) {
-	case CS_HOME_OVERLAY: return "overlay";
-	case CS_HOME_OVERLAY_TMPFS: return "overlay-tmpfs";
-	case CS_HOME_BIND: return "bind";
-	default: return "tmpfs";
-	}
-}
-
 void cs_session_free(struct cs_session *s)
 {
 	free(s->user);
@@ -95,7 +85,9 @@ static int create(struct cs_login *l, struct cs_cgroup *cg, struct cs_reg_entry 
 	e->gid = l->gid;
 	snprintf(e->user, sizeof(e->user), "%s", l->user);
 	snprintf(e->profile, sizeof(e->profile), "%s", l->prof->name);
-	snprintf(e->home, sizeof(e->home), "%s", home_name(l->prof->home));
+	/* The policy library names the mode, as the CLI shows it. */
+	if (cs_profile_format(l->prof, CS_K_HOME, e->home, sizeof(e->home)) < 0)
+		return cs_err_set(err, EINVAL, "home mode of profile %s", l->prof->name);
 	e->net_none = l->prof->network == CS_NET_NONE;
 	e->created = (long long)time(NULL);
 	for (size_t i = 0; i < cg->n; i++) {

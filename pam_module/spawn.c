@@ -31,12 +31,6 @@
 
 #define READY_TIMEOUT_MS 15000
 
-static const char *home_arg(enum cs_home_mode m)
-{
-	static const char *names[] = { "overlay", "overlay-tmpfs", "bind", "tmpfs" };
-	return names[m];
-}
-
 /* In the child, between fork and exec: only async-signal-safe calls. */
 static void __attribute__((noreturn))
 child(const struct cs_login *l, int wfd, char *const argv[], char *const envp[])
@@ -199,7 +193,7 @@ static int read_report(int rfd, pid_t *pid, struct cs_err *err)
 int cs_spawn_init(struct cs_login *l, const char *data, pid_t *pid,
 		  unsigned long long *start, struct cs_err *err)
 {
-	char uid[16], gid[16], host[256] = "", hostname[65];
+	char uid[16], gid[16], host[256] = "", hostname[65], home_mode[16];
 	struct sigaction dfl = { .sa_handler = SIG_DFL }, old;
 	int p[2], r, status;
 	pid_t c;
@@ -211,12 +205,14 @@ int cs_spawn_init(struct cs_login *l, const char *data, pid_t *pid,
 	if (cs_expand_hostname(l->prof->hostname, l->user, host, hostname, sizeof(hostname)) < 0)
 		return cs_err_set(err, EINVAL, "hostname '%s' of profile %s is not a valid hostname for %s",
 				  l->prof->hostname, l->prof->name, l->user);
+	if (cs_profile_format(l->prof, CS_K_HOME, home_mode, sizeof(home_mode)) < 0)
+		return cs_err_set(err, EINVAL, "home mode of profile %s", l->prof->name);
 	snprintf(uid, sizeof(uid), "%u", (unsigned)l->uid);
 	snprintf(gid, sizeof(gid), "%u", (unsigned)l->gid);
 	char *argv[] = {
 		"containsession-helper", "init",
 		"--user", l->user, "--uid", uid, "--gid", gid,
-		"--home", l->home, "--home-mode", (char *)home_arg(l->prof->home),
+		"--home", l->home, "--home-mode", home_mode,
 		"--data", (char *)(data ? data : "-"),
 		"--tmp", l->prof->tmp == CS_TMP_PRIVATE ? "private" : "host",
 		"--net", l->prof->network == CS_NET_NONE ? "none" : "host",
