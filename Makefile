@@ -25,7 +25,8 @@ HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fstack-clash-protectio
             -fcf-protection
 CPPFLAGS += -D_GNU_SOURCE -I. -DCS_VERSION='"$(VERSION)"' \
             -DCS_HELPER_PATH='"$(LIBEXECDIR)/containsession-helper"' \
-            -DCS_LIBEXECDIR='"$(LIBEXECDIR)"'
+            -DCS_LIBEXECDIR='"$(LIBEXECDIR)"' \
+            -DCS_REAPER_PATH='"$(LIBEXECDIR)/containsession-reaper"'
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 $(WARN) $(HARDEN) -fPIC
 LDFLAGS  += -Wl,-z,relro,-z,now,--as-needed
@@ -53,6 +54,7 @@ LIBCONFIG := $(BUILD)/libcsconfig.a
 LIBCS     := $(BUILD)/libcs.a
 MODULE    := $(BUILD)/pam_containsession.so
 HELPER    := $(BUILD)/containsession-helper
+REAPER    := $(BUILD)/containsession-reaper
 CLI       := $(BUILD)/containsession
 UNITS     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
@@ -65,7 +67,7 @@ LIBS_SYSTEMD := $(shell pkg-config --libs libsystemd 2>/dev/null || echo -lsyste
         deps-vm check-vm \
         check-asan check-integration check-fuzz fuzz demo clean
 
-all: $(MODULE) $(HELPER) $(if $(CLI_SRC),$(CLI)) $(UNITS)
+all: $(MODULE) $(HELPER) $(REAPER) $(if $(CLI_SRC),$(CLI)) $(UNITS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -84,9 +86,36 @@ $(MODULE): $(call obj,$(MODULE_SRC)) $(LIBCS) $(LIBCONFIG) pam_module/exports.ma
 		-o $@ $(call obj,$(MODULE_SRC)) $(LIBCS) $(LIBCONFIG) -lpam $(LIBS_CAPNG) \
 		$(LIBS_SYSTEMD)
 
-$(HELPER): $(call obj,$(HELPER_SRC)) $(LIBCS) $(LIBCONFIG)
-	$(CC) $(CFLAGS) $(LDFLAGS) -pie -o $@ $(call obj,$(HELPER_SRC)) $(LIBCS) \
-		$(LIBCONFIG) $(LIBS_SECCOMP) $(LIBS_CAPNG)
+# The helper runs at every login (sshd execs it in place of the shell) and
+# its init stays resident for the life of a sandbox, so it is linked
+# statically: no ld.so, no relocation of libc and libcap-ng at each login,
+# and less to map for the init while it builds the sandbox. The ASan build cannot be
+# static. The seccomp filter is compiled here, once, by genbpf (libseccomp
+# is a build dependency only).
+HELPER_OBJ := $(call obj,$(filter-out helper/genbpf.c helper/reaper.c,$(HELPER_SRC)))
+GENBPF     := $(BUILD)/helper/genbpf
+SECCOMP_H  := $(BUILD)/helper/seccomp_filter.h
+HELPER_LINK := $(if $(filter 1,$(SAN)),-pie,-static-pie)
+CPPFLAGS += -I$(BUILD)/helper
+
+$(GENBPF): helper/genbpf.c helper/seccomp_rules.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBS_SECCOMP)
+
+$(SECCOMP_H): $(GENBPF)
+	$(GENBPF) >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/helper/seccomp.o $(BUILD)/tests/test_seccomp: $(SECCOMP_H)
+$(BUILD)/tests/test_seccomp: helper/seccomp.c
+
+# The idle sandbox's PID 1 (helper/reaper.c): freestanding, a few pages.
+$(REAPER): helper/reaper.c
+	$(CC) -O2 -Wall -Wextra -Werror -ffreestanding -fno-stack-protector -fno-pie \
+		-no-pie -static -nostdlib -Wl,-z,noexecstack -o $@ $<
+
+$(HELPER): $(HELPER_OBJ) $(LIBCS) $(LIBCONFIG)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(HELPER_LINK) -o $@ $(HELPER_OBJ) $(LIBCS) \
+		$(LIBCONFIG) $(LIBS_CAPNG)
 
 $(CLI): $(call obj,$(CLI_SRC)) $(LIBCS) $(LIBCONFIG)
 	$(CC) $(CFLAGS) $(LDFLAGS) -pie -o $@ $(call obj,$(CLI_SRC)) $(LIBCS) $(LIBCONFIG) \
@@ -101,10 +130,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBCS) $(LIBCONFIG)
 
 # ---- install ---------------------------------------------------------------
 
-install: $(MODULE) $(HELPER) $(if $(CLI_SRC),$(CLI))
+install: $(MODULE) $(HELPER) $(REAPER) $(if $(CLI_SRC),$(CLI))
 	install -d -m 0755 $(DESTDIR)$(PAMDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(SBINDIR)
 	install -m 0644 $(MODULE) $(DESTDIR)$(PAMDIR)/pam_containsession.so
 	install -m 0755 $(HELPER) $(DESTDIR)$(LIBEXECDIR)/containsession-helper
+	install -m 0755 $(REAPER) $(DESTDIR)$(LIBEXECDIR)/containsession-reaper
 	install -d -m 0755 $(DESTDIR)$(LIBEXECDIR)/session
 	$(if $(CLI_SRC),install -m 0755 $(CLI) $(DESTDIR)$(SBINDIR)/containsession)
 	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/security/containsession.d
@@ -131,6 +161,7 @@ install: $(MODULE) $(HELPER) $(if $(CLI_SRC),$(CLI))
 uninstall:
 	rm -f $(DESTDIR)$(PAMDIR)/pam_containsession.so
 	rm -f $(DESTDIR)$(LIBEXECDIR)/containsession-helper
+	rm -f $(DESTDIR)$(LIBEXECDIR)/containsession-reaper
 	-rmdir $(DESTDIR)$(LIBEXECDIR)/session $(DESTDIR)$(LIBEXECDIR)
 	rm -f $(DESTDIR)$(SBINDIR)/containsession
 	for m in $(wildcard man/*.[58]); do s=$${m##*.}; \
@@ -239,8 +270,7 @@ demo:
 # firejail and nsenter; logins through the real sshd; 200 concurrent logins;
 # the 1,000-cycle leak soak; overlay home I/O; policy resolution.
 PKGS_BENCH := hyperfine bubblewrap firejail python3 util-linux
-BENCH_BIN  := $(BUILD)/bench/csbench $(BUILD)/bench/minjoin $(BUILD)/bench/policy \
-              $(BUILD)/bench/leanjoin
+BENCH_BIN  := $(BUILD)/bench/csbench $(BUILD)/bench/minjoin $(BUILD)/bench/policy
 
 $(BUILD)/bench/csbench: bench/csbench.c
 	@mkdir -p $(dir $@)
@@ -254,18 +284,6 @@ $(BUILD)/bench/minjoin: bench/minjoin.c
 $(BUILD)/bench/policy: bench/policy.c $(LIBCONFIG)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBCONFIG) $(LIBS_CAPNG)
-
-# A prototype of a lean join path (see bench/RESULTS.md): static, with the
-# seccomp filter compiled at build time by bench/genbpf.
-$(BUILD)/bench/genbpf: bench/genbpf.c helper/seccomp_rules.h
-	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBS_SECCOMP)
-
-$(BUILD)/bench/filter.h: $(BUILD)/bench/genbpf
-	$< >$@.tmp && mv $@.tmp $@
-
-$(BUILD)/bench/leanjoin: bench/leanjoin.c $(BUILD)/bench/filter.h
-	$(CC) -O2 -static -I$(BUILD)/bench -o $@ $<
 
 deps-bench:
 	@scripts/apt-install $(PKGS_BUILD) $(PKGS_TEST) $(PKGS_BENCH)

@@ -20,7 +20,7 @@
  *   csbench stop PID
  *       SIGKILL PID through a pidfd and wait for it to exit
  *   csbench with HELPER MODE ...
- *       any mode above with another helper binary (bench/leanjoin)
+ *       any mode above with another helper binary (an older build, say)
  *
  * HELPER (environment) overrides the helper path.
  */

@@ -28,7 +28,7 @@ echo "### Profile of one join (helper join -- /bin/true, session with seccomp=1,
 echo
 echo "helper: $(file -b "$CB_HELPER" | cut -d, -f1-2); libraries:"
 echo '```'
-ldd "$CB_HELPER" | sed 's/ (0x.*//'
+ldd "$CB_HELPER" 2>&1 | sed 's/ (0x.*//'
 echo '```'
 if command -v strace >/dev/null; then
 	echo
@@ -48,36 +48,6 @@ if command -v strace >/dev/null; then
 	echo "seccomp filter as loaded (strace: the BPF program length):"
 	echo '```'
 	grep -E 'seccomp\(|SECCOMP' "$CS_T/strace-t" | sed -E 's/^[0-9]+ +//' | head -n 3 | cut -c1-200
-	echo '```'
-fi
-# The prototype lean joiner (bench/leanjoin.c, static, filter compiled at
-# build time) against the helper, nsenter and the bare floor.
-if [ -x "$CB_BUILD/leanjoin" ]; then
-	as=("$cs" as "$uid" "$gid" --)
-	"$cs" with "$CB_BUILD/leanjoin" join "$uid" "$gid" "$CS_T/sess" -- /bin/sh -c \
-		'grep -E "^(CapBnd|CapEff|NoNewPrivs|Seccomp):" /proc/self/status; cat /proc/1/comm' >"$CS_T/lean.check" ||
-		cb_die "leanjoin does not work"
-	"$cs" join "$uid" "$gid" "$CS_T/sess" -- /bin/sh -c \
-		'grep -E "^(CapBnd|CapEff|NoNewPrivs|Seccomp):" /proc/self/status; cat /proc/1/comm' >"$CS_T/helper.check"
-	cmp -s "$CS_T/lean.check" "$CS_T/helper.check" ||
-		{ cb_log "leanjoin's result differs from the helper's:"; diff "$CS_T/helper.check" "$CS_T/lean.check" >&2; }
-	cb_hyperfine "$CS_T/lean.txt" "${CB_RUNS:-300}" \
-		"nsenter" "${as[*]} nsenter -t $init -U -m -p -u -i -C --preserve-credentials /bin/true" \
-		"minjoin-static" "${as[*]} $CB_BUILD/minjoin $init /bin/true" \
-		"cs-join (helper)" "$cs join $uid $gid $CS_T/sess -- /bin/true" \
-		"leanjoin-prototype" "$cs with $CB_BUILD/leanjoin join $uid $gid $CS_T/sess -- /bin/true" ||
-		cb_die hyperfine
-	sed -i 's/^cs-join (helper)/cs-join-helper/' "$CS_T/lean.txt"
-	awk '{ m[$1] = $2; l[$1] = $0 } END {
-		n = split("nsenter minjoin-static cs-join-helper leanjoin-prototype", a, " ")
-		for (i = 1; i <= n; i++) { split(l[a[i]], f, " ")
-			printf "%s|%.2f|%.2f / %.2f|%.2f|%.2f\n", a[i], f[2], f[6], f[7], f[2] / m["nsenter"], f[2] / m["cs-join-helper"] }
-	}' "$CS_T/lean.txt" | cb_table "Join: the helper against a lean static joiner with a precompiled filter (ms; ${CB_RUNS:-300} runs)" \
-		"contender|median|p10 / p90|x nsenter|x helper"
-	echo
-	echo "checked: leanjoin leaves the same CapBnd/CapEff/NoNewPrivs/Seccomp and PID 1 as the helper:"
-	echo '```'
-	cat "$CS_T/lean.check"
 	echo '```'
 fi
 # Where a create's time goes: strace -f -c -w (wall time per syscall) of

@@ -132,9 +132,10 @@ child(const struct cs_user *u, const struct cs_reg_entry *e, struct cs_reg *reg,
 		cli_err("privileges were not dropped to %s: refusing to go on", u->name);
 		_exit(126);
 	}
-	/* Our working directory may be one the user cannot reach; the helper
-	 * changes to the home inside the sandbox. */
-	if (chdir("/") < 0)
+	/* The helper carries the working directory into the sandbox, which
+	 * has the home at the same path; as for sshd, "/" if the user cannot
+	 * reach it. */
+	if (chdir(u->home) < 0 && chdir("/") < 0)
 		_exit(126);
 
 	while (cmd[ncmd])

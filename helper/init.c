@@ -88,8 +88,24 @@ static void __attribute__((noreturn)) reap_forever(void)
 	}
 }
 
+/* Become the lean reaper (reaper.c). If the exec fails, the sandbox is
+ * up and ready all the same: this loop is the reaper's twin, only larger. */
+static void __attribute__((noreturn)) become_reaper(int fd)
+{
+	char *argv[] = { "cs-init", NULL }, *envp[] = { NULL };
+
+	syscall(SYS_execveat, fd, "", argv, envp, AT_EMPTY_PATH);
+	reap_forever();
+}
+
 static int pid1(struct cs_init_opts *o)
 {
+	/* Opened before the new root hides the host's tree: the reaper root
+	 * installed, not whatever a path inside the sandbox names later. */
+	int reaper = open(CS_REAPER_PATH, O_PATH | O_CLOEXEC);
+
+	if (reaper < 0)
+		return cs_fail(errno, "open %s", CS_REAPER_PATH);
 	if (cs_rootfs_setup(o) < 0)
 		return -1;
 	if (sethostname(o->hostname, strlen(o->hostname)) < 0)
@@ -103,7 +119,7 @@ static int pid1(struct cs_init_opts *o)
 		return cs_fail(errno, "report");
 	close(cs_report_fd);
 	cs_report_fd = -1;
-	reap_forever();
+	become_reaper(reaper);
 }
 
 int cs_init_main(int argc, char **argv)

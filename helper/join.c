@@ -63,20 +63,39 @@ static int read_session(struct cs_session_info *si)
 	return 1;
 }
 
+/* The user's login shell from /etc/passwd itself: the helper is linked
+ * statically, and glibc's NSS (getpwuid) would dlopen the shared modules of
+ * whatever glibc the host has. Only a user who runs the helper by hand gets
+ * here, so a user known only to a directory service gets /bin/sh. */
+static void passwd_shell(char *shell, size_t len)
+{
+	FILE *f = fopen("/etc/passwd", "re");
+	struct passwd *pw;
+
+	if (!f)
+		return;
+	while ((pw = fgetpwent(f)))
+		if (pw->pw_uid == getuid()) {
+			if (pw->pw_shell[0] == '/' && strlen(pw->pw_shell) < len)
+				strcpy(shell, pw->pw_shell);
+			break;
+		}
+	fclose(f);
+}
+
 static int __attribute__((noreturn)) exec_real_shell(char **argv)
 {
-	struct passwd *pw = getpwuid(getuid());
-	char self[PATH_MAX], shell[PATH_MAX];
-	const char *path = "/bin/sh";
+	char self[PATH_MAX], shell[PATH_MAX] = "/bin/sh", real[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 
 	self[n > 0 ? n : 0] = '\0';
+	passwd_shell(shell, sizeof(shell));
 	/* Never exec ourselves again: a passwd shell that is the helper
 	 * itself falls back to /bin/sh. */
-	if (pw && pw->pw_shell[0] && realpath(pw->pw_shell, shell) && strcmp(shell, self))
-		path = pw->pw_shell;
-	execv(path, argv);
-	cs_fail(errno, "exec %s", path);
+	if (!realpath(shell, real) || !strcmp(real, self))
+		strcpy(shell, "/bin/sh");
+	execv(shell, argv);
+	cs_fail(errno, "exec %s", shell);
 	_exit(127);
 }
 
@@ -84,18 +103,18 @@ static int __attribute__((noreturn)) exec_real_shell(char **argv)
  * status to exit with. Shared by the login path and `containsession enter`. */
 int cs_join_exec(const struct cs_session_info *si, const char *path, char **argv)
 {
-	struct passwd *pw = getpwuid(getuid());
-	char *home = pw && pw->pw_dir[0] == '/' ? strdup(pw->pw_dir) : NULL;
+	char cwd[PATH_MAX];
 	int pidfd, flags;
 	pid_t child;
 
-	if (cs_oom_prefer_sandbox() < 0) {
-		free(home);
+	/* The login's working directory carries over: sshd has changed to the
+	 * home, and the sandbox has the user's home at the same path. */
+	if (!getcwd(cwd, sizeof(cwd)))
+		strcpy(cwd, "/");
+	if (cs_oom_prefer_sandbox() < 0)
 		return 1;
-	}
 	pidfd = cs_pidfd_open_checked(si->init_pid, si->init_start);
 	if (pidfd < 0) {
-		free(home);
 		cs_fail(0, "your sandbox is no longer running (it was stopped); log in again");
 		return 1;
 	}
@@ -103,14 +122,12 @@ int cs_join_exec(const struct cs_session_info *si, const char *path, char **argv
 		CLONE_NEWCGROUP | (si->net_none ? CLONE_NEWNET : 0);
 	/* One call, all or nothing: either we are in every namespace of the
 	 * sandbox or in none. */
-	if (setns(pidfd, flags) < 0) {
-		free(home);
+	if (setns(pidfd, flags) < 0)
 		return cs_fail(errno, "join the sandbox of pid %d", (int)si->init_pid), 1;
-	}
 	close(pidfd);
-	if (!home || chdir(home) < 0)
+	/* Joining the mount namespace put us at its root. */
+	if (chdir(cwd) < 0)
 		(void)!chdir("/");
-	free(home);
 
 	child = fork();
 	if (child < 0)

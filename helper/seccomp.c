@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The default seccomp filter of the sandboxed shell (libseccomp). It refuses
- * with EPERM what a sandboxed login has no business doing and what has been
- * the way out of sandboxes before:
+ * The default seccomp filter of the sandboxed shell. It refuses with EPERM
+ * what a sandboxed login has no business doing and what has been the way
+ * out of sandboxes before:
  *   - TIOCSTI / TIOCLINUX: push keystrokes into the terminal (compared on
  *     the low 32 bits, the way the kernel reads the request);
  *   - keyctl, add_key, request_key: the kernel keyring is not namespaced;
@@ -17,24 +17,26 @@
  *     lookup_dcookie, quotactl, nfsservctl, syslog;
  *   - any other architecture's ABI (32-bit x86, x32): the filter only
  *     knows the native one, everything else fails with EPERM too.
+ * The rules are in seccomp_rules.h; libseccomp compiles them at build time
+ * (genbpf.c) into seccomp_filter.h, so a login only loads the program.
  */
 #include <errno.h>
-#include <sys/ioctl.h>
-#include <seccomp.h>
+#include <stddef.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
 
 #include "helper/helper.h"
-#include "helper/seccomp_rules.h"
+#include "seccomp_filter.h"
 
 int cs_seccomp_apply(void)
 {
-	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
-	int r = 0;
+	struct sock_fprog prog = {
+		.len = sizeof(cs_seccomp_filter) / sizeof(cs_seccomp_filter[0]),
+		.filter = (struct sock_filter *)cs_seccomp_filter,
+	};
 
-	if (!ctx)
-		return cs_fail(ENOMEM, "seccomp_init");
-	r = cs_seccomp_add_rules(ctx);
-	if (r == 0)
-		r = seccomp_load(ctx);
-	seccomp_release(ctx);
-	return r < 0 ? cs_fail(-r, "load seccomp filter") : 0;
+	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0)
+		return cs_fail(errno, "load seccomp filter");
+	return 0;
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The rules of the default seccomp filter, in one place: the helper loads
- * them (helper/seccomp.c, which says why each is there), and bench/genbpf
- * compiles the same rules ahead of time for the lean-join prototype.
+ * The rules of the default seccomp filter, in one place. helper/genbpf.c
+ * compiles them into a BPF program at build time; helper/seccomp.c (which
+ * says why each rule is there) loads that program at every login.
  */
 #ifndef CS_SECCOMP_RULES_H
 #define CS_SECCOMP_RULES_H
