@@ -32,23 +32,28 @@ avail0=$(mem_avail)
 out=$CS_T/scale
 mkdir -p "$out"
 pids=()
-CB_CLEANUP_HOOK=': >"$out/release"; for p in ${pids[*]}; do kill $p 2>/dev/null; wait $p 2>/dev/null; done'
+# Two barriers, as locks this script holds exclusively: the logins wait
+# for a shared lock (blocked, not polling: 200 polling loops would be the
+# load this measures), and "go" / "release" is letting go of one.
+exec {go_fd}>"$out/go.lock" {rel_fd}>"$out/release.lock"
+flock -x "$go_fd" && flock -x "$rel_fd" || cb_die "cannot take the barrier locks"
+CB_CLEANUP_HOOK='flock -u $go_fd; flock -u $rel_fd; for p in ${pids[*]}; do kill $p 2>/dev/null; wait $p 2>/dev/null; done'
 k=0
 for u in "${users[@]}"; do
 	for j in $(seq "$per"); do
 		k=$((k + 1))
 		(
-			while [ ! -e "$out/go" ]; do sleep 0.02; done
-			# stdin of the login: open until the release file appears.
-			( while [ ! -e "$out/release" ]; do sleep 0.2; done ) |
+			flock -s "$out/go.lock" true
+			# stdin of the login: open until the release.
+			flock -s "$out/release.lock" true |
 				cs_ssh_exec "$u" -- 'readlink /proc/self/ns/pid; hostname; echo up; read -r _; echo done'
-		) >"$out/$k.out" 2>"$out/$k.err" &
+		) >"$out/$k.out" 2>"$out/$k.err" {go_fd}>&- {rel_fd}>&- &
 		pids+=($!)
 	done
 done
 sleep 2
 t0=$(cb_ms)
-: >"$out/go"
+flock -u "$go_fd"
 # Until every login has printed "up" (or ended), at most 300 s.
 up=0
 for _ in $(seq 3000); do
@@ -85,7 +90,7 @@ for u in "${users[@]}"; do
 		done
 	done < <(cs_user_cgroup_dirs "$(id -u "$u")")
 done
-: >"$out/release"
+flock -u "$rel_fd"
 for p in "${pids[@]}"; do wait "$p"; done
 t_end=$(cb_ms)
 pids=()
