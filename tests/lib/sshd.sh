@@ -587,10 +587,12 @@ cs_policy_reset() { cs_policy_text | cs_policy_write; }
 # ---- clients ---------------------------------------------------------------
 
 # Options every client (ssh, scp, sftp) gets, into the array CS__OPTS.
+# CS_SSH_CONNECT_TIMEOUT: seconds for the connection and banner exchange
+# (10; the bench's 200 logins at once on 2 cores need longer).
 cs__client_opts() {
 	CS__OPTS=(-F /dev/null -i "$CS_KEY" -o StrictHostKeyChecking=no
 		-o UserKnownHostsFile=/dev/null -o BatchMode=yes -o LogLevel=ERROR
-		-o IdentitiesOnly=yes -o ConnectTimeout=10)
+		-o IdentitiesOnly=yes -o ConnectTimeout="${CS_SSH_CONNECT_TIMEOUT:-10}")
 }
 
 # The ssh client command as one shell-quoted string (for rsync -e).
