@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -424,6 +426,43 @@ int cs_cgroup_attach(char *const *dirs, size_t n, pid_t pid, struct cs_err *err)
 		int r = cs_cgroup_write(dirs[i], "cgroup.procs", v);
 		if (r < 0)
 			return cs_err_set(err, -r, "move %d into %s", (int)pid, dirs[i]);
+	}
+	return 0;
+}
+
+static bool is_cgroupfs(const char *dir)
+{
+	struct statfs sf;
+	return statfs(dir, &sf) == 0 &&
+	       (sf.f_type == CGROUP2_SUPER_MAGIC || sf.f_type == CGROUP_SUPER_MAGIC);
+}
+
+int cs_cgroup_leave(char *const *self, size_t n, pid_t pid, struct cs_err *err)
+{
+	char v[32], dir[4096];
+	snprintf(v, sizeof(v), "%d", (int)pid);
+	for (size_t i = 0; i < n; i++) {
+		if (cs_cgroup_is_systemd(self[i]))
+			continue;
+		if (snprintf(dir, sizeof(dir), "%s", self[i]) >= (int)sizeof(dir))
+			return cs_err_set(err, ENAMETOOLONG, "cgroup path %s", self[i]);
+		/* Safe as root: only ever upwards from where this process
+		 * was put by the system, and never past the hierarchy's
+		 * root (the first directory that is not cgroupfs). */
+		int r;
+		for (;;) {
+			r = cs_cgroup_write(dir, "cgroup.procs", v);
+			if (r == 0 || (r != -ENOENT && r != -EBUSY && r != -EOPNOTSUPP))
+				break;
+			char *slash = strrchr(dir, '/');
+			if (!slash || slash == dir)
+				break;
+			*slash = '\0';
+			if (!is_cgroupfs(dir))
+				break;
+		}
+		if (r < 0)
+			return cs_err_set(err, -r, "move %d back to %s or above", (int)pid, self[i]);
 	}
 	return 0;
 }

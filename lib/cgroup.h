@@ -54,6 +54,12 @@ void cs_cgroup_free(struct cs_cgroup *cg);
  * moved, the login stays in logind's session scope. */
 int cs_cgroup_attach(char *const *dirs, size_t n, pid_t pid, struct cs_err *err);
 
+/* Move pid out of the user's cgroup, back to self; where self is gone
+ * (a systemd session scope is removed once the login has left it) or
+ * refuses a process (v2: it now has children with controllers), to the
+ * nearest ancestor in the same hierarchy that takes it. */
+int cs_cgroup_leave(char *const *self, size_t n, pid_t pid, struct cs_err *err);
+
 /* At the last logout: kill what is left in the user's directories and
  * remove them; retries while the kernel still counts exiting tasks. A
  * systemd slice is neither killed nor removed (logind owns it and the

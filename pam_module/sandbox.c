@@ -175,7 +175,7 @@ int cs_sandbox_open(struct cs_login *l, struct cs_session *s, struct cs_err *err
 out_undo:
 	/* Leave nothing half-made: back out of the cgroup, and if this call
 	 * made the sandbox, take it down again. */
-	moved_out = cs_cgroup_attach(s->self_cg, s->nself, getpid(), NULL) == 0;
+	moved_out = cs_cgroup_leave(s->self_cg, s->nself, getpid(), NULL) == 0;
 	if (fresh) {
 		struct cs_err ignored;
 		bool ended = true;
@@ -225,7 +225,7 @@ int cs_sandbox_close(struct cs_session *s, const struct cs_log *log,
 
 	/* Out of the user's cgroup first: it is removed below, and a cgroup
 	 * that still holds us cannot be. */
-	bool moved_out = cs_cgroup_attach(s->self_cg, s->nself, getpid(), NULL) == 0;
+	bool moved_out = cs_cgroup_leave(s->self_cg, s->nself, getpid(), NULL) == 0;
 
 	statefd = cs_open_root_dir(s->state_dir, false, 0700, err);
 	if (statefd < 0)
