@@ -7,10 +7,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "helper/helper.h"
@@ -19,8 +21,17 @@
 
 /* Overlay on the real home's own path (in this mount namespace), so that
  * its options name real paths: lowerdir is the home, upper and work live
- * in dir (DATA/<user>, or a tmpfs mounted over it). */
-static int mount_overlay(const struct cs_init_opts *o, const char *dir)
+ * in dir (DATA/<user>, or a tmpfs mounted over it: volatile_upper). */
+static bool xattrs_work(int fd)
+{
+	static const char probe[] = "user.containsession.probe";
+	if (fsetxattr(fd, probe, "1", 1, 0) < 0)
+		return errno != EOPNOTSUPP;
+	(void)fremovexattr(fd, probe);
+	return true;
+}
+
+static int mount_overlay(const struct cs_init_opts *o, const char *dir, bool volatile_upper)
 {
 	char opts[4096];
 	int dfd;
@@ -51,6 +62,21 @@ static int mount_overlay(const struct cs_init_opts *o, const char *dir)
 			return cs_fail(e == ELOOP ? ENOTDIR : e,
 				       "%s/%s is not a directory of the user's (symlinks are refused)",
 				       dir, sub[i]);
+		}
+		/* overlayfs in a user namespace records removed and replaced
+		 * directories in user.* xattrs on the upper file system. Where
+		 * it has none (tmpfs before Linux 6.6), removing a directory
+		 * of the real home fails with EIO and its content comes back:
+		 * a persistent home must not be built on that. The tmpfs of
+		 * overlay-tmpfs is discarded anyway and has nothing better on
+		 * such a kernel: allowed, with that limit (containsession.conf(5)). */
+		if (i == 1 && !volatile_upper && !xattrs_work(fd)) {
+			close(fd);
+			close(dfd);
+			return cs_fail(EOPNOTSUPP,
+				       "%s is on a file system without user extended attributes "
+				       "(tmpfs before Linux 6.6): overlayfs could not record removed "
+				       "directories there; put data_dir on a disk file system", dir);
 		}
 		close(fd);
 	}
@@ -94,5 +120,5 @@ int cs_home_prepare(const struct cs_init_opts *o)
 	} else if (strcmp(o->home_mode, "overlay")) {
 		return cs_fail(EINVAL, "unknown home mode %s", o->home_mode);
 	}
-	return mount_overlay(o, o->data);
+	return mount_overlay(o, o->data, !strcmp(o->home_mode, "overlay-tmpfs"));
 }

@@ -93,6 +93,13 @@ cs_log() { printf 'cstest: %s\n' "$*" >&2; }
 # Every path component from / down to DIR is root-owned and not writable by
 # group or others (what sshd's StrictModes demands of AuthorizedKeysFile's
 # directories, and what the module may demand of state_dir and data_dir).
+# cs__user_xattrs DIR: can a user.* xattr be set on DIR's file system?
+cs__user_xattrs() {
+	python3 -c 'import os, sys
+os.setxattr(sys.argv[1], "user.cstest", b"1")
+os.removexattr(sys.argv[1], "user.cstest")' "$1" 2>/dev/null
+}
+
 cs__secure_dir() {
 	local d=$1 st owner mode
 	while :; do
@@ -424,6 +431,16 @@ cs_env_setup() {
 
 	CS_T=$(mktemp -d "$base/cstest.XXXXXX") || return 1
 	chown root:root "$CS_T" && chmod 0755 "$CS_T" || return 1
+	# data_dir (below) holds the overlay homes' upper layers, which need
+	# user.* xattrs; tmpfs has them only since Linux 6.6, and the helper
+	# refuses an overlay home without them. /var/lib is where data_dir
+	# lives on a real host.
+	if [ -z "${CS_TMPBASE:-}" ] && ! cs__user_xattrs "$CS_T"; then
+		rmdir "$CS_T" && base=/var/lib && cs__secure_dir "$base" || return 1
+		CS_T=$(mktemp -d "$base/cstest.XXXXXX") || return 1
+		chown root:root "$CS_T" && chmod 0755 "$CS_T" || return 1
+		cs__user_xattrs "$CS_T" || { cs_log "neither /run nor /var/lib has user xattrs: set CS_TMPBASE"; return 1; }
+	fi
 	CS_START_EPOCH=$(date +%s)
 	CS_KEY=$CS_T/client_key
 	CS_SSHD_CONFIG=$CS_T/sshd_config
