@@ -430,11 +430,15 @@ int cs_cgroup_attach(char *const *dirs, size_t n, pid_t pid, struct cs_err *err)
 	return 0;
 }
 
-static bool is_cgroupfs(const char *dir)
+/* Past the top of the hierarchy: dir exists and is not cgroupfs. A
+ * directory that is gone (the session scope, and with the user's last
+ * session the slice above it) is still inside it. */
+static bool above_cgroupfs(const char *dir)
 {
 	struct statfs sf;
-	return statfs(dir, &sf) == 0 &&
-	       (sf.f_type == CGROUP2_SUPER_MAGIC || sf.f_type == CGROUP_SUPER_MAGIC);
+	if (statfs(dir, &sf) < 0)
+		return errno != ENOENT;
+	return sf.f_type != CGROUP2_SUPER_MAGIC && sf.f_type != CGROUP_SUPER_MAGIC;
 }
 
 int cs_cgroup_leave(char *const *self, size_t n, pid_t pid, struct cs_err *err)
@@ -458,7 +462,7 @@ int cs_cgroup_leave(char *const *self, size_t n, pid_t pid, struct cs_err *err)
 			if (!slash || slash == dir)
 				break;
 			*slash = '\0';
-			if (!is_cgroupfs(dir))
+			if (above_cgroupfs(dir))
 				break;
 		}
 		if (r < 0)

@@ -225,7 +225,9 @@ int cs_sandbox_close(struct cs_session *s, const struct cs_log *log,
 
 	/* Out of the user's cgroup first: it is removed below, and a cgroup
 	 * that still holds us cannot be. */
-	bool moved_out = cs_cgroup_leave(s->self_cg, s->nself, getpid(), NULL) == 0;
+	struct cs_err left = { 0 };
+	int lr = cs_cgroup_leave(s->self_cg, s->nself, getpid(), &left);
+	bool moved_out = lr == 0;
 
 	statefd = cs_open_root_dir(s->state_dir, false, 0700, err);
 	if (statefd < 0)
@@ -251,7 +253,8 @@ int cs_sandbox_close(struct cs_session *s, const struct cs_log *log,
 		/* Destroying a cgroup we are still in would kill us with it
 		 * (cgroup.kill, or SIGKILL to every member). */
 		r = moved_out ? teardown(&e, err) :
-		    cs_err_set(err, EBUSY, "cannot leave the user's cgroup; sandbox left for the next login");
+		    cs_err_set(err, -lr, "cannot leave the user's cgroup (%s); sandbox left for the next login",
+			       left.msg);
 		if (r < 0) {
 			/* Not (completely) ended: the entry stays, with no
 			 * holders, so the next login joins or replaces it

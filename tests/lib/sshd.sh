@@ -670,8 +670,13 @@ cs_rsync() {
 
 # The per-user cgroup directories the module should make for UID, one
 # "KEY<TAB>DIR" line per hierarchy (whether they exist or not).
+# cgroup = systemd: the user's slice (logind's; the module sets its limits).
 cs_user_cgroup_dirs() {
 	local key dir
+	if [ "${CS_CG_MODE:-}" = systemd ]; then
+		printf 'unified\t%s/user.slice/user-%s.slice\n' "$(findmnt -n -o TARGET -t cgroup2 | head -n 1)" "$1"
+		return
+	fi
 	while IFS=$'\t' read -r key dir; do
 		printf '%s\t%s\n' "$key" "$dir/$CS_CG_NAME/user-$1"
 	done <"$CS_CG_PARENTS"
@@ -700,12 +705,6 @@ cs_user_limit_file() {
 	pids) v1=pids.max v2=pids.max ;;
 	*) return 1 ;;
 	esac
-	# cgroup = systemd: the limits are on the user's slice (cgroup v2)
-	if [ "${CS_CG_MODE:-}" = systemd ]; then
-		dir=$(findmnt -n -o TARGET -t cgroup2 | head -n 1)/user.slice/user-$1.slice
-		[ -e "$dir/$v2" ] && { echo "$dir/$v2"; return 0; }
-		return 1
-	fi
 	while IFS=$'\t' read -r key dir; do
 		case ",$key," in *",$what,"*) [ -e "$dir/$v1" ] && { echo "$dir/$v1"; return 0; } ;; esac
 	done < <(cs_user_cgroup_dirs "$1")
@@ -732,7 +731,14 @@ cs_user_leftovers() {
 	done
 	[ -e "$CS_STATE_DIR/$uid" ] && echo "registry entry $CS_STATE_DIR/$uid"
 	while IFS=$'\t' read -r key dir; do
-		[ -d "$dir" ] && echo "cgroup $dir"
+		if [ "${CS_CG_MODE:-}" = systemd ]; then
+			# logind owns the slice and removes it with the user's
+			# last session; what must be gone is what we set on it.
+			find "/run/systemd/system.control/${dir##*/}.d" -name '50-*.conf' 2>/dev/null |
+				sed 's/^/slice property left: /'
+		else
+			[ -d "$dir" ] && echo "cgroup $dir"
+		fi
 	done < <(cs_user_cgroup_dirs "$uid")
 	for p in "$home" "$CS_DATA_DIR/$user" "$CS_STATE_DIR/$uid"; do
 		cs_mounts_mentioning "$p" | sed 's/^/mount: /'
