@@ -19,8 +19,10 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <systemd/sd-bus.h>
@@ -114,6 +116,67 @@ out:
 	return r;
 }
 
+/*
+ * The slice's own values, read before the first sandbox sets its limits,
+ * are kept on the slice's cgroup directory as a trusted.* xattr (only
+ * root can write it, and it goes away with the slice), so that the last
+ * logout puts exactly them back while the slice stays loaded: a lingering
+ * user, or one with a console session too. An existing record is kept:
+ * it was made before any of our limits.
+ */
+#define SAVED_XATTR "trusted.containsession.defaults"
+
+static void save_defaults(const char *unit, const char *dir, const struct cs_log *log)
+{
+	sd_bus *bus = NULL;
+	sd_bus_error e = SD_BUS_ERROR_NULL;
+	char *obj = NULL, buf[32 * CS_ARRAY_SIZE(props)];
+	size_t len = 0;
+	int r;
+
+	if (getxattr(dir, SAVED_XATTR, NULL, 0) >= 0 || errno != ENODATA)
+		return;
+	r = sd_bus_open_system(&bus);
+	if (r >= 0)
+		r = sd_bus_path_encode("/org/freedesktop/systemd1/unit", unit, &obj);
+	for (size_t i = 0; r >= 0 && i < CS_ARRAY_SIZE(props); i++) {
+		uint64_t v;
+		r = sd_bus_get_property_trivial(bus, "org.freedesktop.systemd1", obj,
+						"org.freedesktop.systemd1.Slice", props[i].prop,
+						&e, 't', &v);
+		if (r >= 0)
+			len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%" PRIu64,
+						i ? " " : "", v);
+	}
+	if (r < 0)
+		cs_logf(log, LOG_WARNING, "%s: cannot read its properties (%s): the last logout "
+			"will set neutral values instead", unit, e.message ? e.message : strerror(-r));
+	else if (setxattr(dir, SAVED_XATTR, buf, len, XATTR_CREATE) < 0 && errno != EEXIST)
+		cs_logf(log, LOG_WARNING, "%s: cannot record its properties on %s: %s", unit, dir,
+			strerror(errno));
+	sd_bus_error_free(&e);
+	free(obj);
+	sd_bus_flush_close_unref(bus);
+}
+
+/* What save_defaults recorded on dir, into vals; false if nothing usable. */
+static bool saved_defaults(const char *dir, uint64_t *vals)
+{
+	char buf[32 * CS_ARRAY_SIZE(props) + 1], *p = buf, *end;
+	ssize_t n = getxattr(dir, SAVED_XATTR, buf, sizeof(buf) - 1);
+
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	for (size_t i = 0; i < CS_ARRAY_SIZE(props); i++, p = end) {
+		errno = 0;
+		vals[i] = strtoull(p, &end, 10);
+		if (end == p || errno)
+			return false;
+	}
+	return *p == '\0';
+}
+
 static int systemd_setup(const struct cs_cgroup *cg, const struct cs_profile *p,
 			 const struct cs_log *log, struct cs_err *err)
 {
@@ -128,6 +191,7 @@ static int systemd_setup(const struct cs_cgroup *cg, const struct cs_profile *p,
 	}
 	if (!any)
 		return 0;
+	save_defaults(unit_of(cg->dirs[0]), cg->dirs[0], log);
 	return set_props(unit_of(cg->dirs[0]), want, vals, err);
 }
 
@@ -139,15 +203,20 @@ int cs_cgroup_systemd_reset(const char *dir, struct cs_err *err)
 	char path[4096];
 	int r;
 
-	for (size_t i = 0; i < CS_ARRAY_SIZE(props); i++) {
-		want[i] = true;
-		vals[i] = UINT64_MAX;
-	}
-	/* The live unit first (it may stay loaded a while after the last
-	 * session), then the drop-ins, so its next load starts from the
+	/* The live unit first, to the values it had before the sandbox
+	 * (neutral ones where none were recorded: the slice is then new or
+	 * about to go), then the drop-ins, so its next load starts from the
 	 * unit files alone. Only the files named after these properties are
 	 * removed: an admin's own runtime settings of other properties stay. */
+	bool saved = saved_defaults(dir, vals);
+	for (size_t i = 0; i < CS_ARRAY_SIZE(props); i++) {
+		want[i] = true;
+		if (!saved)
+			vals[i] = UINT64_MAX;
+	}
 	r = set_props(unit, want, vals, err);
+	if (r == 0 && saved && removexattr(dir, SAVED_XATTR) < 0 && errno != ENOENT)
+		r = cs_err_set(err, errno, "remove %s from %s", SAVED_XATTR, dir);
 	for (size_t i = 0; i < CS_ARRAY_SIZE(props); i++) {
 		snprintf(path, sizeof(path), "/run/systemd/system.control/%s.d/50-%s.conf",
 			 unit, props[i].dropin);
