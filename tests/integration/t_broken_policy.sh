@@ -19,13 +19,8 @@ expect_not_contains "$out" "$marker" "cstest1's command did not run"
 out=$(cs_ssh root -- "echo $marker" 2>&1)
 expect_eq "$marker" "$out" "root still gets in"
 
-found=
-for _ in $(seq 15); do
-	cs_logs "$mark" | grep -qF "$CS_POLICY:3" && { found=1; break; }
-	sleep 0.2
-done
-if [ -n "$found" ]; then
-	ok "the log names $CS_POLICY:3: $(cs_logs "$mark" | grep -F "$CS_POLICY:3" | head -n 1)"
+if line=$(cs_wait_log "$mark" -F "$CS_POLICY:3"); then
+	ok "the log names $CS_POLICY:3: $line"
 elif [ -z "${CS_SYSLOG:-}" ] && [ ! -S /dev/log ]; then
 	cs_skip "refusal checked, but this host has no syslog to read the FILE:LINE message from"
 else

@@ -26,13 +26,8 @@ out=$(cs_ssh cstest1 -- "echo $marker" 2>&1)
 rc=$?
 expect_ne 0 "$rc" "cstest1 (home = overlay, data_dir on ramfs) is refused (ssh exit $rc)"
 expect_not_contains "$out" "$marker" "and its command did not run"
-found=
-for _ in $(seq 15); do
-	cs_logs "$mark" | grep -q "without user extended attributes" && { found=1; break; }
-	sleep 0.2
-done
-if [ -n "$found" ]; then
-	ok "the log says why: $(cs_logs "$mark" | grep "without user extended attributes" | head -n 1)"
+if line=$(cs_wait_log "$mark" "without user extended attributes"); then
+	ok "the log says why: $line"
 else
 	not_ok "no log line says the data_dir lacks user xattrs; logs since the edit:"
 	cs_logs "$mark" | tail -n 20 | sed 's/^/    | /'

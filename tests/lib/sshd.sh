@@ -71,7 +71,8 @@
 #                cs_uid_pids UID, cs_cgroup_dirs [PID], cs_user_cgroup_dirs UID,
 #                cs_cgroup_has_controller NAME, cs_user_limit_file UID memory|pids,
 #                cs_mounts_mentioning PATH, cs_wait_sshd_idle [SECS],
-#                cs_log_mark, cs_logs [MARK], cs_pam_module_dir
+#                cs_log_mark, cs_logs [MARK], cs_wait_log MARK GREP-ARG...,
+#                cs_pam_module_dir
 
 CS_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CS_TOP=$(cd "$CS_LIB_DIR/../.." && pwd)
@@ -90,9 +91,6 @@ cs_log() { printf 'cstest: %s\n' "$*" >&2; }
 
 # ---- small helpers ---------------------------------------------------------
 
-# Every path component from / down to DIR is root-owned and not writable by
-# group or others (what sshd's StrictModes demands of AuthorizedKeysFile's
-# directories, and what the module may demand of state_dir and data_dir).
 # cs__user_xattrs DIR: can a user.* xattr be set on DIR's file system?
 cs__user_xattrs() {
 	python3 -c 'import os, sys
@@ -100,6 +98,9 @@ os.setxattr(sys.argv[1], "user.cstest", b"1")
 os.removexattr(sys.argv[1], "user.cstest")' "$1" 2>/dev/null
 }
 
+# Every path component from / down to DIR is root-owned and not writable by
+# group or others (what sshd's StrictModes demands of AuthorizedKeysFile's
+# directories, and what the module may demand of state_dir and data_dir).
 cs__secure_dir() {
 	local d=$1 st owner mode
 	while :; do
@@ -383,7 +384,12 @@ cs__start_sshd() {
 # sshd accepts connections. Root only. Non-zero (with a message, and sshd's
 # log when it failed to start) on error; cs_env_cleanup undoes a partial setup.
 cs_env_setup() {
-	local base=${CS_TMPBASE:-/run} c
+	local base c bases=("${CS_TMPBASE:-/run}")
+	# data_dir (below) holds the overlay homes' upper layers, which need
+	# user.* xattrs; tmpfs has them only since Linux 6.6, and the helper
+	# refuses an overlay home without them. Without CS_TMPBASE, /var/lib
+	# (where data_dir lives on a real host) when /run cannot take them.
+	[ -n "${CS_TMPBASE:-}" ] || bases+=(/var/lib)
 
 	if [ "$(id -u)" != 0 ]; then
 		cs_log "needs root (creates users, a PAM service and an sshd)"
@@ -427,20 +433,16 @@ cs_env_setup() {
 			return 1
 		fi
 	fi
-	cs__secure_dir "$base" || { cs_log "set CS_TMPBASE to a root-owned directory"; return 1; }
-
-	CS_T=$(mktemp -d "$base/cstest.XXXXXX") || return 1
-	chown root:root "$CS_T" && chmod 0755 "$CS_T" || return 1
-	# data_dir (below) holds the overlay homes' upper layers, which need
-	# user.* xattrs; tmpfs has them only since Linux 6.6, and the helper
-	# refuses an overlay home without them. /var/lib is where data_dir
-	# lives on a real host.
-	if [ -z "${CS_TMPBASE:-}" ] && ! cs__user_xattrs "$CS_T"; then
-		rmdir "$CS_T" && base=/var/lib && cs__secure_dir "$base" || return 1
+	CS_T=
+	for base in "${bases[@]}"; do
+		cs__secure_dir "$base" || { cs_log "set CS_TMPBASE to a root-owned directory"; return 1; }
 		CS_T=$(mktemp -d "$base/cstest.XXXXXX") || return 1
 		chown root:root "$CS_T" && chmod 0755 "$CS_T" || return 1
-		cs__user_xattrs "$CS_T" || { cs_log "neither /run nor /var/lib has user xattrs: set CS_TMPBASE"; return 1; }
-	fi
+		if [ -n "${CS_TMPBASE:-}" ] || cs__user_xattrs "$CS_T"; then break; fi
+		rmdir "$CS_T" || return 1
+		CS_T=
+	done
+	[ -n "$CS_T" ] || { cs_log "neither /run nor /var/lib has user xattrs: set CS_TMPBASE"; return 1; }
 	CS_START_EPOCH=$(date +%s)
 	CS_KEY=$CS_T/client_key
 	CS_SSHD_CONFIG=$CS_T/sshd_config
@@ -821,6 +823,19 @@ cs_log_mark() {
 	while IFS= read -r f; do printf '%s:%s ' "$(wc -l <"$f" 2>/dev/null || echo 0)" "$f"; done < <(cs__log_files)
 	cs__journal && printf 'journal:%s' "$(date +%s.%N)"
 	echo
+}
+
+# cs_wait_log MARK GREP-ARG...: wait up to 3 s for a line matching
+# `grep GREP-ARG...` in cs_logs MARK (log lines arrive a moment after the
+# login that causes them); prints the first one, or returns 1.
+cs_wait_log() {
+	local mark=$1 line
+	shift
+	for _ in $(seq 15); do
+		line=$(cs_logs "$mark" | grep -m 1 "$@") && { printf '%s\n' "$line"; return 0; }
+		sleep 0.2
+	done
+	return 1
 }
 
 # cs_logs [MARK]: what sshd and syslog said since MARK (cs_log_mark), or
