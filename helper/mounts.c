@@ -19,9 +19,8 @@
 
 #define MNT_FLAGS (MS_NOSUID | MS_NODEV)
 
-/* Overlay on the real home's own path (in this mount namespace), so that
- * its options name real paths: lowerdir is the home, upper and work live
- * in dir (DATA/<user>, or a tmpfs mounted over it: volatile_upper). */
+/* Can a user.* xattr be set on fd's file system? (Any error but "not
+ * supported" is no answer and lets the mount itself decide.) */
 static bool xattrs_work(int fd)
 {
 	static const char probe[] = "user.containsession.probe";
@@ -31,6 +30,9 @@ static bool xattrs_work(int fd)
 	return true;
 }
 
+/* Overlay on the real home's own path (in this mount namespace), so that
+ * its options name real paths: lowerdir is the home, upper and work live
+ * in dir (DATA/<user>, or a tmpfs mounted over it: volatile_upper). */
 static int mount_overlay(const struct cs_init_opts *o, const char *dir, bool volatile_upper)
 {
 	char opts[4096];
@@ -63,22 +65,22 @@ static int mount_overlay(const struct cs_init_opts *o, const char *dir, bool vol
 				       "%s/%s is not a directory of the user's (symlinks are refused)",
 				       dir, sub[i]);
 		}
-		/* overlayfs in a user namespace records removed and replaced
-		 * directories in user.* xattrs on the upper file system. Where
-		 * it has none (tmpfs before Linux 6.6), removing a directory
-		 * of the real home fails with EIO and its content comes back:
-		 * a persistent home must not be built on that. The tmpfs of
-		 * overlay-tmpfs is discarded anyway and has nothing better on
-		 * such a kernel: allowed, with that limit (containsession.conf(5)). */
-		if (i == 1 && !volatile_upper && !xattrs_work(fd)) {
-			close(fd);
-			close(dfd);
-			return cs_fail(EOPNOTSUPP,
-				       "%s is on a file system without user extended attributes "
-				       "(tmpfs before Linux 6.6): overlayfs could not record removed "
-				       "directories there; put data_dir on a disk file system", dir);
-		}
 		close(fd);
+	}
+	/* overlayfs in a user namespace records removed and replaced
+	 * directories in user.* xattrs on the upper file system (dir's: upper
+	 * and work are plain directories in it, checked above). Where it has
+	 * none (tmpfs before Linux 6.6), removing a directory of the real
+	 * home fails with EIO and its content comes back: a persistent home
+	 * must not be built on that. The tmpfs of overlay-tmpfs is discarded
+	 * anyway and has nothing better on such a kernel: allowed, with that
+	 * limit (containsession.conf(5)). */
+	if (!volatile_upper && !xattrs_work(dfd)) {
+		close(dfd);
+		return cs_fail(EOPNOTSUPP,
+			       "%s is on a file system without user extended attributes "
+			       "(tmpfs before Linux 6.6): overlayfs could not record removed "
+			       "directories there; put data_dir on a disk file system", dir);
 	}
 	close(dfd);
 	/* Overlay's option syntax gives ',' ':' and '\\' meaning; such paths
