@@ -75,19 +75,21 @@ static const char *unit_of(const char *dir)
 	return u ? u + 1 : dir;
 }
 
+static int open_bus(sd_bus **bus, struct cs_err *err)
+{
+	int r = sd_bus_open_system(bus);
+	return r < 0 ? cs_err_set(err, -r, "connect to the system bus (systemd)") : 0;
+}
+
 /* SetUnitProperties(unit, runtime=true, [(name, t value)...]) for the
  * entries of props[] that want[] selects, with vals[]. */
-static int set_props(const char *unit, const bool *want, const uint64_t *vals,
+static int set_props(sd_bus *bus, const char *unit, const bool *want, const uint64_t *vals,
 		     struct cs_err *err)
 {
-	sd_bus *bus = NULL;
 	sd_bus_message *m = NULL;
 	sd_bus_error e = SD_BUS_ERROR_NULL;
 	int r;
 
-	r = sd_bus_open_system(&bus);
-	if (r < 0)
-		return cs_err_set(err, -r, "connect to the system bus (systemd)");
 	r = sd_bus_message_new_method_call(bus, &m, "org.freedesktop.systemd1",
 					   "/org/freedesktop/systemd1",
 					   "org.freedesktop.systemd1.Manager",
@@ -112,7 +114,6 @@ static int set_props(const char *unit, const bool *want, const uint64_t *vals,
 out:
 	sd_bus_error_free(&e);
 	sd_bus_message_unref(m);
-	sd_bus_flush_close_unref(bus);
 	return r;
 }
 
@@ -126,9 +127,9 @@ out:
  */
 #define SAVED_XATTR "trusted.containsession.defaults"
 
-static void save_defaults(const char *unit, const char *dir, const struct cs_log *log)
+static void save_defaults(sd_bus *bus, const char *unit, const char *dir,
+			  const struct cs_log *log)
 {
-	sd_bus *bus = NULL;
 	sd_bus_error e = SD_BUS_ERROR_NULL;
 	char *obj = NULL, buf[32 * CS_ARRAY_SIZE(props)];
 	size_t len = 0;
@@ -136,9 +137,7 @@ static void save_defaults(const char *unit, const char *dir, const struct cs_log
 
 	if (getxattr(dir, SAVED_XATTR, NULL, 0) >= 0 || errno != ENODATA)
 		return;
-	r = sd_bus_open_system(&bus);
-	if (r >= 0)
-		r = sd_bus_path_encode("/org/freedesktop/systemd1/unit", unit, &obj);
+	r = sd_bus_path_encode("/org/freedesktop/systemd1/unit", unit, &obj);
 	for (size_t i = 0; r >= 0 && i < CS_ARRAY_SIZE(props); i++) {
 		uint64_t v;
 		r = sd_bus_get_property_trivial(bus, "org.freedesktop.systemd1", obj,
@@ -156,7 +155,6 @@ static void save_defaults(const char *unit, const char *dir, const struct cs_log
 			strerror(errno));
 	sd_bus_error_free(&e);
 	free(obj);
-	sd_bus_flush_close_unref(bus);
 }
 
 /* What save_defaults recorded on dir, into vals; false if nothing usable. */
@@ -191,8 +189,14 @@ static int systemd_setup(const struct cs_cgroup *cg, const struct cs_profile *p,
 	}
 	if (!any)
 		return 0;
-	save_defaults(unit_of(cg->dirs[0]), cg->dirs[0], log);
-	return set_props(unit_of(cg->dirs[0]), want, vals, err);
+	sd_bus *bus = NULL;
+	int r = open_bus(&bus, err);
+	if (r == 0) {
+		save_defaults(bus, unit_of(cg->dirs[0]), cg->dirs[0], log);
+		r = set_props(bus, unit_of(cg->dirs[0]), want, vals, err);
+	}
+	sd_bus_flush_close_unref(bus);
+	return r;
 }
 
 int cs_cgroup_systemd_reset(const char *dir, struct cs_err *err)
@@ -214,7 +218,11 @@ int cs_cgroup_systemd_reset(const char *dir, struct cs_err *err)
 		if (!saved)
 			vals[i] = UINT64_MAX;
 	}
-	r = set_props(unit, want, vals, err);
+	sd_bus *bus = NULL;
+	r = open_bus(&bus, err);
+	if (r == 0)
+		r = set_props(bus, unit, want, vals, err);
+	sd_bus_flush_close_unref(bus);
 	if (r == 0 && saved && removexattr(dir, SAVED_XATTR) < 0 && errno != ENOENT)
 		r = cs_err_set(err, errno, "remove %s from %s", SAVED_XATTR, dir);
 	for (size_t i = 0; i < CS_ARRAY_SIZE(props); i++) {
