@@ -8,6 +8,9 @@
 #                           disk is a snapshot: nothing is written back to
 #                           the cached image), wait until ssh answers
 #   vm_ssh [CMD...]         run CMD in the guest as root
+#   vm_run UNIT LOG CMD     run CMD (bash) in the guest as the transient
+#                           service UNIT, its output to LOG there, and
+#                           follow LOG here; returns CMD's exit status
 #   vm_stop                 power the guest off; kill qemu (by its pid) if it
 #                           does not exit; idempotent
 #
@@ -31,6 +34,56 @@ vm_ssh() {
 	local VM_SSH_OPTS
 	vm__ssh_opts
 	ssh "${VM_SSH_OPTS[@]}" root@127.0.0.1 "$@"
+}
+
+# How long the guest may answer no ssh at all before vm_run gives up.
+VM_ANSWER_TIMEOUT=${VM_ANSWER_TIMEOUT:-300}
+
+# CMD runs as a service of the guest, not in our ssh session: a broken
+# connection (the guest's ssh is reached through qemu's user-mode network,
+# and a run under a loaded host is long) would otherwise end the run with
+# a hang-up. Here the connection is made again and following goes on from
+# the first byte not yet received; only a guest that answers no ssh for
+# VM_ANSWER_TIMEOUT seconds fails the run. The copy is $VM_RUN/UNIT.log.
+vm_run() {
+	local unit=$1 log=$2 cmd=$3 copy=$VM_RUN/$1.log state=$VM_RUN/$1.state
+	local rc sub status broken=''
+	: >"$copy"
+	vm_ssh "systemd-run --quiet --unit=$unit -p RemainAfterExit=yes --setenv=HOME=/root \
+		/bin/bash -c $(printf %q "exec >$log 2>&1; $cmd")" </dev/null || {
+		vm_log "cannot start $cmd in the guest"
+		return 1
+	}
+	while :; do
+		# The state first: if it says the service has ended, the log
+		# printed after it is complete. While it runs, follow the log
+		# until its process ends.
+		if vm_ssh "s=\"\$(systemctl show -p SubState --value $unit) \$(systemctl show -p ExecMainStatus --value $unit)\"
+			p=\$(systemctl show -p MainPID --value $unit)
+			if [ \"\${p:-0}\" -gt 0 ]; then tail -c +$(($(stat -c %s "$copy") + 1)) --pid=\$p -f $log
+			else tail -c +$(($(stat -c %s "$copy") + 1)) $log; fi
+			echo \"state \$s\" >&2" </dev/null 2>"$state" | tee -a "$copy"; then
+			rc=0
+		else
+			rc=$? # ssh's (pipefail; tee does not fail)
+		fi
+		if [ "$rc" = 0 ] && read -r _ sub status < <(grep '^state ' "$state" | tail -n 1); then
+			broken=''
+			case $sub in
+			running | start*) sleep 1 && continue ;;
+			exited) return "$status" ;;
+			failed) [ "${status:-0}" != 0 ] && return "$status"; return 1 ;;
+			*) vm_log "$unit in the guest is $sub"; return 1 ;;
+			esac
+		fi
+		broken=${broken:-$SECONDS}
+		if [ $((SECONDS - broken)) -ge "$VM_ANSWER_TIMEOUT" ]; then
+			vm_log "the guest answered no ssh for ${VM_ANSWER_TIMEOUT} s: giving up"
+			return 1
+		fi
+		vm_log "ssh to the guest broke (exit $rc): connecting again"
+		sleep 5
+	done
 }
 
 vm__port_free() {
