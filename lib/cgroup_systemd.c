@@ -223,7 +223,7 @@ int cs_cgroup_systemd_reset(const char *dir, struct cs_err *err)
 	if (r == 0)
 		r = set_props(bus, unit, want, vals, err);
 	sd_bus_flush_close_unref(bus);
-	if (r == 0 && saved && removexattr(dir, SAVED_XATTR) < 0 && errno != ENOENT)
+	if (r == 0 && saved && removexattr(dir, SAVED_XATTR) < 0 && errno != ENODATA)
 		r = cs_err_set(err, errno, "remove %s from %s", SAVED_XATTR, dir);
 	for (size_t i = 0; i < CS_ARRAY_SIZE(props); i++) {
 		snprintf(path, sizeof(path), "/run/systemd/system.control/%s.d/50-%s.conf",

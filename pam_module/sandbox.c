@@ -252,9 +252,14 @@ int cs_sandbox_close(struct cs_session *s, const struct cs_log *log,
 		struct cs_err rm;
 		/* Destroying a cgroup we are still in would kill us with it
 		 * (cgroup.kill, or SIGKILL to every member). */
-		r = moved_out ? teardown(&e, err) :
-		    cs_err_set(err, -lr, "cannot leave the user's cgroup (%s); sandbox left for the next login",
-			       left.msg);
+		if (moved_out) {
+			r = teardown(&e, err);
+		} else {
+			/* left.msg already ends in the errno's text */
+			cs_err_set(err, 0, "cannot leave the user's cgroup (%s); sandbox left for the next login",
+				   left.msg);
+			r = lr;
+		}
 		if (r < 0) {
 			/* Not (completely) ended: the entry stays, with no
 			 * holders, so the next login joins or replaces it
