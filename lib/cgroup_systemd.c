@@ -12,9 +12,10 @@
  *
  * Runtime properties persist as drop-ins in /run/systemd/system.control
  * until reboot, even after the slice is gone; the last logout therefore
- * sets them back to neutral values and removes exactly the drop-ins these
- * properties make, so the next load of the slice sees the distribution's
- * defaults (user-.slice's TasksMax=33%, say) again.
+ * sets them back to the values the slice had before the first sandbox
+ * (save_defaults) and removes exactly the drop-ins these properties make,
+ * so the next load of the slice sees the distribution's defaults
+ * (user-.slice's TasksMax=33%, say) again.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -189,11 +190,12 @@ static int systemd_setup(const struct cs_cgroup *cg, const struct cs_profile *p,
 	}
 	if (!any)
 		return 0;
+	const char *unit = unit_of(cg->dirs[0]);
 	sd_bus *bus = NULL;
 	int r = open_bus(&bus, err);
 	if (r == 0) {
-		save_defaults(bus, unit_of(cg->dirs[0]), cg->dirs[0], log);
-		r = set_props(bus, unit_of(cg->dirs[0]), want, vals, err);
+		save_defaults(bus, unit, cg->dirs[0], log);
+		r = set_props(bus, unit, want, vals, err);
 	}
 	sd_bus_flush_close_unref(bus);
 	return r;
