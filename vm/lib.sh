@@ -47,7 +47,7 @@ VM_ANSWER_TIMEOUT=${VM_ANSWER_TIMEOUT:-300}
 # VM_ANSWER_TIMEOUT seconds fails the run. The copy is $VM_RUN/UNIT.log.
 vm_run() {
 	local unit=$1 log=$2 cmd=$3 copy=$VM_RUN/$1.log state=$VM_RUN/$1.state
-	local rc sub status broken=''
+	local rc sub status from broken=''
 	: >"$copy"
 	vm_ssh "systemd-run --quiet --unit=$unit -p RemainAfterExit=yes --setenv=HOME=/root \
 		/bin/bash -c $(printf %q "exec >$log 2>&1; $cmd")" </dev/null || {
@@ -58,10 +58,11 @@ vm_run() {
 		# The state first: if it says the service has ended, the log
 		# printed after it is complete. While it runs, follow the log
 		# until its process ends.
+		from=$(($(stat -c %s "$copy") + 1))
 		if vm_ssh "s=\"\$(systemctl show -p SubState --value $unit) \$(systemctl show -p ExecMainStatus --value $unit)\"
 			p=\$(systemctl show -p MainPID --value $unit)
-			if [ \"\${p:-0}\" -gt 0 ]; then tail -c +$(($(stat -c %s "$copy") + 1)) --pid=\$p -f $log
-			else tail -c +$(($(stat -c %s "$copy") + 1)) $log; fi
+			if [ \"\${p:-0}\" -gt 0 ]; then tail -c +$from --pid=\$p -f $log
+			else tail -c +$from $log; fi
 			echo \"state \$s\" >&2" </dev/null 2>"$state" | tee -a "$copy"; then
 			rc=0
 		else
