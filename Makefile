@@ -38,7 +38,7 @@ endif
 
 PKGS_BUILD := gcc make pkg-config libpam0g-dev libcap-ng-dev libseccomp-dev libsystemd-dev
 PKGS_TEST  := libcmocka-dev openssh-server openssh-client rsync passwd procps \
-              util-linux iproute2 psmisc mandoc python3
+              util-linux iproute2 psmisc mandoc python3 tmux screen
 PKGS_DEMO  := openssh-server openssh-client passwd procps
 
 CONFIG_SRC := $(wildcard config/*.c)

@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <termios.h>
+#include <sys/ioctl.h>
 
 #include "lib/sessionfile.h"
 
@@ -53,9 +55,28 @@ int cs_shell_main(int argc, char **argv);
 int cs_join_main(int argc, char **argv);
 int cs_join_exec(const struct cs_session_info *si, const char *path, char **argv);
 
-/* relay.c: wait for the shell, passing signals on; returns its status the
- * way the caller should exit (never returns for a signal death). */
-int cs_relay_wait(pid_t child);
+/* pty.c: a terminal of the sandbox's own devpts for a login that has one
+ * (see there why). open after joining, child in the forked shell before
+ * exec, raw + pump + restore in the parent. */
+struct cs_pty {
+	int master, slave;
+	bool is_tty[3];        /* which of fds 0..2 are the login's terminal */
+	bool raw;              /* the host side was put in raw mode */
+	struct termios host_tio;
+	struct winsize ws;
+};
+bool cs_pty_wanted(void);
+int cs_pty_open(struct cs_pty *p);
+int cs_pty_child(const struct cs_pty *p);
+void cs_pty_raw(struct cs_pty *p);
+int cs_pty_pump(struct cs_pty *p, pid_t child);
+void cs_pty_winch(const struct cs_pty *p);
+void cs_pty_restore(struct cs_pty *p);
+
+/* relay.c: wait for the shell, passing signals on (and, with pty, copying
+ * its terminal); returns its status the way the caller should exit (never
+ * returns for a signal death). */
+int cs_relay_wait(pid_t child, struct cs_pty *pty);
 
 /* privs.c: what the shell may keep (capabilities, no_new_privs). */
 int cs_privs_apply(const struct cs_session_info *si);

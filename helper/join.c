@@ -104,6 +104,7 @@ static int __attribute__((noreturn)) exec_real_shell(char **argv)
 int cs_join_exec(const struct cs_session_info *si, const char *path, char **argv)
 {
 	char cwd[PATH_MAX];
+	struct cs_pty pty, *volatile ptyp = NULL; /* volatile: read after vfork */
 	int pidfd, flags;
 	pid_t child;
 
@@ -128,6 +129,11 @@ int cs_join_exec(const struct cs_session_info *si, const char *path, char **argv
 	/* Joining the mount namespace put us at its root. */
 	if (chdir(cwd) < 0)
 		(void)!chdir("/");
+	if (cs_pty_wanted()) {
+		if (cs_pty_open(&pty) < 0)
+			return 1;
+		ptyp = &pty;
+	}
 
 	/* vfork: the child only sets up its own task (signals, privileges,
 	 * filter) and execs or _exits, so it can borrow our memory instead
@@ -144,6 +150,8 @@ int cs_join_exec(const struct cs_session_info *si, const char *path, char **argv
 		sigset_t none;
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
+		if (ptyp && cs_pty_child(ptyp) < 0)
+			_exit(126);
 		if (cs_privs_apply(si) < 0)
 			_exit(126);
 		/* No fd beyond stdio crosses into the sandbox's shell. */
@@ -153,7 +161,7 @@ int cs_join_exec(const struct cs_session_info *si, const char *path, char **argv
 		cs_fail(errno, "exec %s", path);
 		_exit(127);
 	}
-	return cs_relay_wait(child);
+	return cs_relay_wait(child, ptyp);
 }
 
 int cs_shell_main(int argc, char **argv)

@@ -15,18 +15,23 @@
 #include "helper/helper.h"
 
 static volatile pid_t target;
+static struct cs_pty *volatile target_pty;
 
 static void relay(int sig, siginfo_t *si, void *uctx)
 {
 	/* Signals the terminal generates (^C, ^\, window size) already reach
 	 * the shell's process group directly; passing them on again would
 	 * deliver them twice. Hangup always goes through. */
+	if (sig == SIGWINCH && target_pty) {
+		cs_pty_winch(target_pty);
+		return;
+	}
 	if (si->si_code == SI_KERNEL && sig != SIGHUP)
 		return;
 	kill(target, sig);
 }
 
-int cs_relay_wait(pid_t child)
+int cs_relay_wait(pid_t child, struct cs_pty *pty)
 {
 	static const int relayed[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1,
 				       SIGUSR2, SIGALRM, SIGWINCH, SIGCONT };
@@ -34,6 +39,7 @@ int cs_relay_wait(pid_t child)
 	int status, nullfd;
 
 	target = child;
+	target_pty = pty;
 	sigfillset(&sa.sa_mask);
 	for (size_t i = 0; i < sizeof(relayed) / sizeof(relayed[0]); i++)
 		sigaction(relayed[i], &sa, NULL);
@@ -41,6 +47,14 @@ int cs_relay_wait(pid_t child)
 	signal(SIGTSTP, SIG_IGN);
 	signal(SIGTTIN, SIG_IGN);
 	signal(SIGTTOU, SIG_IGN);
+	if (pty) {
+		/* The terminal is ours to copy until the shell is gone; sshd
+		 * sees the pty close when we exit. */
+		cs_pty_raw(pty);
+		cs_pty_pump(pty, child);
+		cs_pty_restore(pty);
+		target_pty = NULL;
+	}
 	/* Let go of the session's stdio: sshd sees EOF when the shell (and
 	 * whatever it left running) closes them, not later. */
 	nullfd = open("/dev/null", O_RDWR | O_CLOEXEC);

@@ -31,6 +31,12 @@
  * the new root, so the stage never shows up inside it again. */
 #define STAGE "/run"
 
+/* Ptys one sandbox may hold at once (devpts max=): a login takes one, each
+ * tmux or screen window one more. containsession.conf(5) says so. */
+#define CS_PTY_MAX 64
+#define CS_STR_(x) #x
+#define CS_STR(x) CS_STR_(x)
+
 /* Host top-level directories bound read-only. Anything else at the top
  * (/root, other users' homes, /boot, /mnt, /media, /sys, /proc) is not
  * there at all. */
@@ -128,13 +134,18 @@ static int dev_tree(void)
 		if (mount(src, dst, NULL, MS_BIND, NULL) < 0)
 			return cs_fail(errno, "bind %s", src);
 	}
-	/* The host's devpts, so the login's own pty (/dev/pts/N, opened by
-	 * sshd) keeps its name and `tty` works. Other users' ptys there are
-	 * owned by ids this namespace does not map: no capability in it
-	 * applies to them. */
+	/* A devpts of the sandbox's own (newinstance): its ptys are
+	 * numbered from 0 and seen by no one else, /dev/ptmx (pts/ptmx,
+	 * below) opens one for anybody inside, and at most CS_PTY_MAX of
+	 * them: the kernel keeps kernel.pty.reserve ptys for the host's
+	 * own devpts (mounted in the initial mount namespace), and this
+	 * bound keeps one sandbox from taking the rest from the others.
+	 * The host's devpts is not here at all: a login's terminal is
+	 * relayed to one of these (pty.c). */
 	if (mkdir(STAGE "/dev/pts", 0755) < 0 ||
-	    mount("/dev/pts", STAGE "/dev/pts", NULL, MS_BIND | MS_REC, NULL) < 0)
-		return cs_fail(errno, "bind /dev/pts");
+	    mount("devpts", STAGE "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+		  "newinstance,ptmxmode=0666,mode=0620,max=" CS_STR(CS_PTY_MAX)) < 0)
+		return cs_fail(errno, "mount the sandbox's devpts");
 	if (mkdir(STAGE "/dev/shm", 01777) < 0 ||
 	    mount("tmpfs", STAGE "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0)
 		return cs_fail(errno, "mount /dev/shm");

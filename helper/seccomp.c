@@ -15,6 +15,8 @@
  *   - kexec_*, init/finit/delete_module, open_by_handle_at (the "shocker"
  *     escape), reboot, swapon/swapoff, acct, iopl/ioperm,
  *     lookup_dcookie, quotactl, nfsservctl, syslog;
+ *   - (not a refusal) a chown to the host's tty group, which the sandbox
+ *     cannot map, succeeds without doing anything (screen needs it);
  *   - any other architecture's ABI (32-bit x86, x32): the filter only
  *     knows the native one, everything else fails with EPERM too.
  * The rules are in seccomp_rules.h; libseccomp compiles them at build time

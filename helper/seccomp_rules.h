@@ -26,6 +26,22 @@ static const int denied[] = {
 
 static const unsigned long denied_ioctls[] = { TIOCSTI, TIOCLINUX };
 
+/* The host's tty group (5 in Debian's base-passwd, and on every other
+ * distribution we know). The sandbox maps only the user's own gid, so a
+ * chown to it fails with EINVAL, and screen, which as "root" chowns each
+ * window's pty to it and gives up when that fails, could not run. Such a
+ * chown does nothing and reports success instead: the file keeps its
+ * owner, and nobody gains anything the kernel would have allowed. */
+#define CS_TTY_GID 5
+struct cs_chown_call {
+	int nr;
+	unsigned gid_arg;
+};
+static const struct cs_chown_call chown_calls[] = {
+	{ SCMP_SYS(chown), 2 }, { SCMP_SYS(lchown), 2 }, { SCMP_SYS(fchown), 2 },
+	{ SCMP_SYS(fchownat), 3 },
+};
+
 /* Add every rule to ctx (an allow-by-default filter); 0 or -errno. */
 static inline int cs_seccomp_add_rules(scmp_filter_ctx ctx)
 {
@@ -37,6 +53,13 @@ static inline int cs_seccomp_add_rules(scmp_filter_ctx ctx)
 	for (size_t i = 0; r == 0 && i < sizeof(denied_ioctls) / sizeof(denied_ioctls[0]); i++)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1,
 				     SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffUL, denied_ioctls[i]));
+	for (size_t i = 0; r == 0 && i < sizeof(chown_calls) / sizeof(chown_calls[0]); i++) {
+		/* gid_t is 32 bits: the kernel reads only the low half. */
+		struct scmp_arg_cmp gid = { chown_calls[i].gid_arg, SCMP_CMP_MASKED_EQ,
+					    0xffffffffUL, CS_TTY_GID };
+		if (chown_calls[i].nr >= 0)
+			r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(0), chown_calls[i].nr, 1, gid);
+	}
 	return r;
 }
 
