@@ -57,14 +57,10 @@ static void log_to_syslog(void *ctx, int prio, const char *msg)
 	pam_syslog((pam_handle_t *)ctx, prio, "%s", msg);
 }
 
-/* The user's passwd entry and full group list (lib/user.c, shared with the
- * CLI). The login takes over the strings; the group names stay in u. */
-static int lookup_user(struct cs_login *l, const char *name, struct cs_user *u)
+/* The login takes over the passwd strings and the gid list of u (filled by
+ * lib/user.c, shared with the CLI); the group names stay in u. */
+static void take_user(struct cs_login *l, struct cs_user *u)
 {
-	int r = cs_user_lookup(name, u);
-
-	if (r < 0)
-		return r;
 	l->user = u->name;
 	l->uid = u->uid;
 	l->gid = u->gid;
@@ -74,7 +70,6 @@ static int lookup_user(struct cs_login *l, const char *name, struct cs_user *u)
 	l->ngids = u->ngids;
 	u->name = u->home = u->shell = NULL;
 	u->gids = NULL;
-	return 0;
 }
 
 static void login_free(struct cs_login *l)
@@ -102,7 +97,7 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 	struct cs_session *s = NULL;
 	const char *name = NULL;
 	struct cs_user u = { 0 };
-	int ret = PAM_SESSION_ERR;
+	int r, ret = PAM_SESSION_ERR;
 
 	if (parse_args(pamh, argc, argv, &a) < 0)
 		return PAM_SESSION_ERR;
@@ -112,16 +107,27 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 		pam_syslog(pamh, LOG_ERR, "cannot determine the user");
 		return PAM_SESSION_ERR;
 	}
-	if (lookup_user(&l, name, &u) < 0) {
-		pam_syslog(pamh, LOG_ERR, "refusing session of %s: user lookup failed", name);
+	if ((r = cs_user_lookup_passwd(name, &u)) < 0) {
+		pam_syslog(pamh, LOG_ERR, "refusing session of %s: user lookup failed: %s", name,
+			   r == -EINVAL ? "control character in name, home or shell" : strerror(-r));
 		goto out;
 	}
 	/* uid 0 is never sandboxed, and is not even subject to a broken
-	 * policy: root must always be able to log in and fix it. */
-	if (l.uid == 0) {
+	 * policy or group database: root must always be able to log in and
+	 * fix it. */
+	if (u.uid == 0) {
 		ret = PAM_IGNORE;
 		goto out;
 	}
+	/* Any failure here refuses the login, whatever the policy says: a
+	 * group left out could make an @group rule miss, and the user would
+	 * get a laxer profile or none. */
+	if ((r = cs_user_lookup_groups(&u)) < 0) {
+		pam_syslog(pamh, LOG_ERR, "refusing session of %s: group lookup failed: %s", name,
+			   r == -EINVAL ? "control character in a group name" : strerror(-r));
+		goto out;
+	}
+	take_user(&l, &u);
 	if (cs_policy_load(a.conf, a.confdir[0] ? a.confdir : NULL, &l.pol, &diag) < 0) {
 		pam_syslog(pamh, LOG_ERR, "refusing session of %s: policy error: %s%s",
 			   l.user, diag.nerrors ? diag.errors[0] : a.conf,
