@@ -9,7 +9,9 @@
  * forks, and the child drops to the user for good before it execs the
  * helper's `join` mode, which does the setns with the user's own rights (the
  * same code path as a login's shell). What to join comes on fd 3 from root,
- * never from argv or the environment.
+ * never from argv or the environment. Root's own terminal never reaches the
+ * program: it runs in a session of its own on a fresh pty, or on pipes,
+ * relayed by root (cli/ptyrelay.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,16 +25,9 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/ptyrelay.h"
 #include "lib/cgroup.h"
 #include "lib/sessionfile.h"
-
-static volatile pid_t child_pid;
-
-static void forward(int sig)
-{
-	if (child_pid > 0)
-		kill(child_pid, sig);
-}
 
 /*
  * The seccomp, no_new_privs and capability settings come from the user's
@@ -93,7 +88,7 @@ static int open_helper(void)
  * drop to the user for good, exec the helper. Never returns. */
 static void __attribute__((noreturn))
 child(const struct cs_user *u, const struct cs_reg_entry *e, struct cs_reg *reg,
-      int infofd, int helperfd, char **cmd)
+      struct cli_relay *relay, int infofd, int helperfd, char **cmd)
 {
 	const char *term = getenv("TERM"), *path = getenv("PATH");
 	char *env[8], **argv;
@@ -102,6 +97,13 @@ child(const struct cs_user *u, const struct cs_reg_entry *e, struct cs_reg *reg,
 
 	for (int sig = 1; sig < NSIG; sig++)
 		signal(sig, SIG_DFL);
+	/* First of all, before anything of the user's runs: a session of
+	 * its own on the fresh pty (or pipes), so root's terminal is never
+	 * the program's stdio nor its controlling tty. */
+	if (cli_relay_child(relay) < 0) {
+		cli_err("set up the session's terminal: %s", strerror(errno));
+		_exit(126);
+	}
 	if (cs_cgroup_attach(e->cgroups, e->ncgroups, getpid(), &err) < 0) {
 		cli_err("%s", err.msg);
 		_exit(126);
@@ -165,36 +167,6 @@ child(const struct cs_user *u, const struct cs_reg_entry *e, struct cs_reg *reg,
 	_exit(127);
 }
 
-/* Like system(3): the terminal's ^C and ^\ reach CMD directly (same
- * foreground process group), so we ignore them; a SIGTERM or SIGHUP sent to
- * us alone is passed on. Set before the fork, so none is lost in between;
- * the child resets every handler. */
-static void parent_signals(void)
-{
-	struct sigaction fwd = { .sa_handler = forward }, ign = { .sa_handler = SIG_IGN };
-
-	sigaction(SIGINT, &ign, NULL);
-	sigaction(SIGQUIT, &ign, NULL);
-	sigaction(SIGTERM, &fwd, NULL);
-	sigaction(SIGHUP, &fwd, NULL);
-}
-
-static int wait_child(pid_t pid)
-{
-	int status;
-
-	child_pid = pid;
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR) {
-			cli_err("wait for %d: %s", (int)pid, strerror(errno));
-			return CLI_FAIL;
-		}
-	}
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return 128 + WTERMSIG(status);
-}
-
 int cli_enter(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = { CLI_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
@@ -203,6 +175,9 @@ int cli_enter(struct cli *c, int argc, char **argv)
 	struct cs_session_info si;
 	struct cs_policy *pol = NULL;
 	struct cs_user u = { 0 };
+	struct cli_relay relay = { .master = -1, .slave = -1, .in = { -1, -1 },
+				   .out = { -1, -1 }, .err = { -1, -1 } };
+	bool relaying = false;
 	char text[1024];
 	int opt, r, statefd = -1, helperfd = -1, pipefd[2] = { -1, -1 }, ret = CLI_FAIL;
 	pid_t pid;
@@ -241,22 +216,26 @@ int cli_enter(struct cli *c, int argc, char **argv)
 	close(pipefd[1]);
 	pipefd[1] = -1;
 	fflush(NULL);
-	parent_signals();
+	relaying = true;
+	if (cli_relay_prepare(&relay, u.uid) < 0)
+		goto out;
 	pid = fork();
 	if (pid < 0) {
 		cli_err("fork: %s", strerror(errno));
 		goto out;
 	}
 	if (pid == 0)
-		child(&u, &e, &reg, pipefd[0], helperfd, argv + optind + 1);
+		child(&u, &e, &reg, &relay, pipefd[0], helperfd, argv + optind + 1);
 	/* The lock is held only while reading: CMD may run for hours, and
 	 * logins and logouts of the user must not wait for it. */
 	cs_reg_unlock(&reg);
-	ret = wait_child(pid);
+	ret = cli_relay_run(&relay, pid);
 	goto out;
 none:
 	cli_err("no sandbox running for %s", u.name);
 out:
+	if (relaying)
+		cli_relay_close(&relay);
 	cs_reg_unlock(&reg);
 	cs_reg_entry_free(&e);
 	for (int i = 0; i < 2; i++)

@@ -58,6 +58,48 @@ csc enter $user sh -c "echo $tag > ~/entered_$tag.txt"
 expect_eq "$tag" "$(cs_ssh $user -- cat "\$HOME/entered_$tag.txt")" "a file written by enter is seen by a login"
 expect_false "and it is not in the real home" [ -e "$home/entered_$tag.txt" ]
 
+# Root's terminal never becomes the entered program's: run enter on a real
+# pty (what an admin's terminal is) and compare controlling ttys
+# (/proc/PID/stat field 7, tty_nr). The program gets a fresh pty of its
+# own in its own session, with root's window size; its exit status comes
+# back. With stdin not a tty (still a terminal on stdout), pipes: no tty
+# at all.
+onpty() { # CMD: run bash -c CMD on a new pty of 33 rows, 101 columns
+	python3 - "$1" <<'PY'
+import fcntl, os, pty, struct, sys, termios
+pid, fd = pty.fork()
+if pid == 0:
+    fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 33, 101, 0, 0))
+    os.execvp("bash", ["bash", "-c", sys.argv[1]])
+out = b""
+while True:
+    try:
+        d = os.read(fd, 4096)
+    except OSError:
+        break
+    if not d:
+        break
+    out += d
+_, st = os.waitpid(pid, 0)
+sys.stdout.write(out.decode(errors="replace").replace("\r", ""))
+sys.exit(os.waitstatus_to_exitcode(st))
+PY
+}
+printf -v cscq '%q ' "$cli" --conf "$CS_POLICY" --confdir "$CS_POLICY_DIR"
+# shellcheck disable=SC2016 # expanded by the bash on the pty / in the sandbox
+out=$(onpty 'echo root_tty=$(cut -d" " -f7 /proc/$$/stat); '"$cscq"' enter '$user' sh -c '\''echo in_tty=$(cut -d" " -f7 /proc/$$/stat); test -t 0 && echo in_isatty; echo size=$(stty size); echo fd1=$(readlink /proc/$$/fd/1); exit 5'\''; echo rc=$?; '"$cscq"' enter '$user' sh -c '\''echo pipe_tty=$(cut -d" " -f7 /proc/$$/stat); echo pipe_fd0=$(readlink /proc/$$/fd/0); echo pipe_fd1=$(readlink /proc/$$/fd/1)'\'' </dev/null')
+root_tty=$(sed -n 's/^root_tty=//p' <<<"$out")
+in_tty=$(sed -n 's/^in_tty=//p' <<<"$out")
+expect_true "enter ran on a pty (root's tty_nr '$root_tty')" [ -n "$root_tty" ] && [ "$root_tty" != 0 ]
+expect_ne "$root_tty" "$in_tty" "the entered program's controlling tty is not root's terminal"
+expect_true "it has a controlling tty of its own (tty_nr '$in_tty')" [ -n "$in_tty" ] && [ "$in_tty" != 0 ]
+expect_contains "$out" "in_isatty" "its stdin is a terminal (the fresh pty)"
+expect_contains "$out" "size=33 101" "root's window size is the program's"
+expect_contains "$out" "rc=5" "the exit status comes back through the pty relay"
+expect_eq 0 "$(sed -n 's/^pipe_tty=//p' <<<"$out")" "stdin not a tty: no controlling tty"
+expect_contains "$(grep '^pipe_fd' <<<"$out")" "pipe_fd0=pipe:" "stdin not a tty: stdin is a pipe"
+expect_contains "$(grep '^pipe_fd1' <<<"$out")" "pipe_fd1=pipe:" "and stdout a pipe, not root's terminal"
+
 # On the host: the entered process runs as the user, in the user's cgroup,
 # and the sandbox's PID namespace holds no root process.
 csc enter $user sleep 41 &
