@@ -10,13 +10,12 @@
  *   4. forks into the PID namespace and execs that program there, with
  *      sshd's exact argv and environment, while the parent relays signals
  *      and hands back the exit status.
- * Invoked anywhere else (no session file: the host, inside the sandbox, a
- * user running it by hand) it execs the user's real shell untouched.
+ * Invoked anywhere else (no root-owned session file: the host, inside the
+ * sandbox, a user running it by hand) it runs nothing and exits 126.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pwd.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -61,42 +60,6 @@ static int read_session(struct cs_session_info *si)
 	if (cs_session_info_parse(buf, si) < 0)
 		return cs_fail(EINVAL, "parse %s", CS_SESSION_FILE);
 	return 1;
-}
-
-/* The user's login shell from /etc/passwd itself: the helper is linked
- * statically, and glibc's NSS (getpwuid) would dlopen the shared modules of
- * whatever glibc the host has. Only a user who runs the helper by hand gets
- * here, so a user known only to a directory service gets /bin/sh. */
-static void passwd_shell(char *shell, size_t len)
-{
-	FILE *f = fopen("/etc/passwd", "re");
-	struct passwd *pw;
-
-	if (!f)
-		return;
-	while ((pw = fgetpwent(f)))
-		if (pw->pw_uid == getuid()) {
-			if (pw->pw_shell[0] == '/' && strlen(pw->pw_shell) < len)
-				strcpy(shell, pw->pw_shell);
-			break;
-		}
-	fclose(f);
-}
-
-static int __attribute__((noreturn)) exec_real_shell(char **argv)
-{
-	char self[PATH_MAX], shell[PATH_MAX] = "/bin/sh", real[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-
-	self[n > 0 ? n : 0] = '\0';
-	passwd_shell(shell, sizeof(shell));
-	/* Never exec ourselves again: a passwd shell that is the helper
-	 * itself falls back to /bin/sh. */
-	if (!realpath(shell, real) || !strcmp(real, self))
-		strcpy(shell, "/bin/sh");
-	execv(shell, argv);
-	cs_fail(errno, "exec %s", shell);
-	_exit(127);
 }
 
 /* Join the sandbox si names and run path with argv there; returns the
@@ -174,8 +137,15 @@ int cs_shell_main(int argc, char **argv)
 	r = read_session(&si);
 	if (r < 0)
 		return 1;
-	if (r == 0)
-		exec_real_shell(argv);
+	/* No session file: not a login the module placed us in (the host, the
+	 * sandbox, a user running the helper by hand). Run nothing: the
+	 * helper is no shell, and anything it ran would start under its
+	 * AppArmor profile's grant. */
+	if (r == 0) {
+		cs_fail(0, "not a sandboxed login (no session file %s): the helper runs nothing here",
+			CS_SESSION_FILE);
+		return 126;
+	}
 	/* From here on there is no way back to an unsandboxed shell: any
 	 * failure ends the login. */
 	if (si.uid != getuid() || si.uid != geteuid()) {
