@@ -145,9 +145,14 @@ install: $(MODULE) $(HELPER) $(REAPER) $(if $(CLI_SRC),$(CLI))
 	for m in $(wildcard man/*.[58]); do \
 		s=$${m##*.}; install -d -m 0755 $(DESTDIR)$(MANDIR)/man$$s; \
 		install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
-	@# Only where AppArmor restricts unprivileged user namespaces (Ubuntu
-	@# 23.10+): there the helper needs a profile granting "userns".
-	if [ -e /proc/sys/kernel/apparmor_restrict_unprivileged_userns ]; then \
+	@# Where AppArmor mediates user namespaces: Ubuntu's restriction
+	@# (23.10+), or any AppArmor 4 kernel (Debian 13), where a profile
+	@# that confines the helper must grant "userns". The profile needs
+	@# AppArmor 4's parser (abi/4.0); it is no use, and does not load,
+	@# where AppArmor is off or older (Debian 12).
+	if { [ -e /proc/sys/kernel/apparmor_restrict_unprivileged_userns ] || \
+	     grep -qsw userns_create /sys/kernel/security/apparmor/features/namespaces/mask; } && \
+	   [ -e $(SYSCONFDIR)/apparmor.d/abi/4.0 ]; then \
 		install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/apparmor.d; \
 		sed 's,@LIBEXECDIR@,$(LIBEXECDIR),' apparmor/containsession-helper.in \
 			>$(DESTDIR)$(SYSCONFDIR)/apparmor.d/containsession-helper; \
@@ -251,12 +256,16 @@ check: deps-test
 	$(MAKE) check-fuzz
 	$(MAKE) check-integration INTEGRATION_HELPER=$(CURDIR)/build-asan/containsession-helper
 
-# The systemd + cgroup v2 paths, in a Debian 12 guest under qemu (vm/check):
-# the integration suite with cgroup = systemd and = v2, and the systemd
-# checks through the guest's own sshd. The image is cached in build/vm/.
-# Exit 77 (skip) without qemu, unless CI=true.
+# The systemd + cgroup v2 paths, in a Debian 12 and a Debian 13 guest under
+# qemu, one after the other (vm/check RELEASE): the systemd checks through
+# each guest's own sshd, on Debian 13 the AppArmor checks, and the
+# integration suite with cgroup = systemd and = v2 (CS_VM_FULL=1: every test
+# in both modes in both guests). The images are cached in build/vm/.
+# Exit 77 (skip) without qemu, unless CI=true; 1 if any guest failed.
+CS_VM_RELEASES ?= bookworm trixie
 check-vm: deps-vm
-	vm/check
+	@rc=0; for r in $(CS_VM_RELEASES); do vm/check $$r || { s=$$?; \
+		[ $$rc = 1 ] || rc=$$s; [ $$s = 77 ] || rc=1; }; done; exit $$rc
 
 demo:
 	@scripts/apt-install $(PKGS_BUILD) $(PKGS_DEMO)

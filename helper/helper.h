@@ -39,6 +39,12 @@ int cs_fail(int errnum, const char *fmt, ...) __attribute__((format(printf, 2, 3
 /* init.c */
 int cs_init_main(int argc, char **argv);
 
+/* apparmor.c: under the shipped profile, have every exec leave it (0, or
+ * -1 and run nothing); the profile confining the helper, if any. */
+int cs_apparmor_label(char *buf, size_t len);
+int cs_apparmor_leave_on_exec(void);
+int cs_apparmor_confined(char *buf, size_t len);
+
 /* userns.c: map 0 in the new user namespace to uid/gid and nothing else. */
 int cs_userns_map(uid_t uid, gid_t gid);
 

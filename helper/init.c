@@ -145,8 +145,16 @@ int cs_init_main(int argc, char **argv)
 	}
 	if (cs_oom_prefer_sandbox() < 0)
 		return 1;
-	if (unshare(CLONE_NEWUSER) < 0)
-		return cs_fail(errno, "unshare user namespace"), 1;
+	if (unshare(CLONE_NEWUSER) < 0) {
+		int e = errno;
+		char label[256];
+
+		if ((e == EACCES || e == EPERM) && cs_apparmor_confined(label, sizeof(label)))
+			return cs_fail(e, "unshare user namespace: AppArmor profile '%s' confines "
+				       "the helper without allowing userns (install the shipped "
+				       "profile, apparmor/containsession-helper)", label), 1;
+		return cs_fail(e, "unshare user namespace"), 1;
+	}
 	if (cs_userns_map(o.uid, o.gid) < 0)
 		return 1;
 	flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWCGROUP;

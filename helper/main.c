@@ -50,6 +50,10 @@ int main(int argc, char **argv)
 	 * the helper under the shell's name ("-bash", "sh"), so a login can
 	 * never take this branch by accident; a user who runs it by hand
 	 * gets an unprivileged namespace of their own and nothing more. */
+	/* Before anything can be exec'd: under the shipped AppArmor profile
+	 * nothing the helper runs may keep its userns grant (apparmor.c). */
+	if (cs_apparmor_leave_on_exec() < 0)
+		return 126;
 	if (argc > 1 && !strcmp(base, "containsession-helper") && !strcmp(argv[1], "init"))
 		return cs_init_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(base, "containsession-helper") && !strcmp(argv[1], "join"))
