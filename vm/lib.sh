@@ -21,7 +21,7 @@ VM_MEM=${VM_MEM:-2048}
 VM_CPUS=${VM_CPUS:-2}
 VM_BOOT_TIMEOUT=${VM_BOOT_TIMEOUT:-300}
 
-vm_log() { printf 'check-vm: %s\n' "$*" >&2; }
+vm_log() { printf 'check-vm%s: %s\n' "${VM_NAME:+ $VM_NAME}" "$*" >&2; }
 
 vm__ssh_opts() {
 	VM_SSH_OPTS=(-F /dev/null -i "$VM_KEY" -p "$VM_PORT" -o BatchMode=yes
@@ -98,7 +98,7 @@ vm_boot() {
 	install -m 0600 "$img/id_ed25519" "$VM_RUN/id_ed25519"
 	VM_KEY=$VM_RUN/id_ed25519
 	for try in 1 2 3 4 5; do
-		VM_PORT=$((20000 + RANDOM % 40000))
+		VM_PORT=$((2300 + RANDOM % 100))
 		vm__port_free "$VM_PORT" || continue
 		# -snapshot semantics per drive: writes go to a temporary file
 		# that qemu deletes itself, so no overlay can be left behind.
