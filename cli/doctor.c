@@ -266,43 +266,28 @@ struct layout {
 	bool v1_memory, v1_pids, v1_cpu, v1_blkio;
 };
 
+/* What the module's own parser sees in our mountinfo. */
 static void read_layout(struct layout *l)
 {
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	char *line = NULL;
-	size_t cap = 0;
+	static const char *const known[] = { "memory", "pids", "cpu", "blkio" };
+	bool *flag[] = { &l->v1_memory, &l->v1_pids, &l->v1_cpu, &l->v1_blkio };
+	struct cs_cgroup_host h;
+	struct cs_err err;
+	const struct cs_cgmount *m;
 
 	memset(l, 0, sizeof(*l));
-	if (!f)
+	if (cs_cgroup_host_read(&h, &err) < 0)
 		return;
-	while (getline(&line, &cap, f) > 0) {
-		char point[256], fstype[32], super[256];
-		char *sep = strstr(line, " - ");
-
-		if (!sep || sscanf(line, "%*s %*s %*s %*s %255s", point) != 1 ||
-		    sscanf(sep + 3, "%31s %*s %255s", fstype, super) != 2)
+	if ((m = cs_cgmounts_find(&h.mounts, NULL)))
+		snprintf(l->v2_point, sizeof(l->v2_point), "%s", m->point);
+	for (size_t i = 0; i < CS_ARRAY_SIZE(known); i++) {
+		if (!cs_cgmounts_find(&h.mounts, known[i]))
 			continue;
-		if (!strcmp(fstype, "cgroup2") && !l->v2_point[0]) {
-			snprintf(l->v2_point, sizeof(l->v2_point), "%s", point);
-		} else if (!strcmp(fstype, "cgroup")) {
-			static const char *const known[] = { "memory", "pids", "cpu", "blkio" };
-			bool *flag[] = { &l->v1_memory, &l->v1_pids, &l->v1_cpu, &l->v1_blkio };
-			for (size_t i = 0; i < 4; i++) {
-				char word[16];
-				size_t wl = (size_t)snprintf(word, sizeof(word), "%s", known[i]);
-				for (char *s = super; (s = strstr(s, word)); s += wl)
-					if ((s == super || s[-1] == ',') && (!s[wl] || s[wl] == ',') &&
-					    !*flag[i]) {
-						*flag[i] = true;
-						size_t used = strlen(l->v1);
-						snprintf(l->v1 + used, sizeof(l->v1) - used, "%s%s",
-							 used ? " " : "", known[i]);
-					}
-			}
-		}
+		*flag[i] = true;
+		size_t used = strlen(l->v1);
+		snprintf(l->v1 + used, sizeof(l->v1) - used, "%s%s", used ? " " : "", known[i]);
 	}
-	free(line);
-	fclose(f);
+	cs_cgroup_host_free(&h);
 }
 
 static void log_to_warning(void *ctx, int prio, const char *msg)
@@ -352,7 +337,7 @@ static void check_cgroups(struct cli_doctor *d, const struct cs_policy *pol)
 			   "v2, v1 or off)", "the module cannot use this host's cgroups: %s", err.msg);
 		return;
 	}
-	if (!cg.backend) {
+	if (cg.backend == &cs_cgroup_off) {
 		cli_report(d, CLI_WARNING, NULL, "the module would apply no cgroup limits here");
 		return;
 	}
@@ -366,7 +351,7 @@ static void check_cgroups(struct cli_doctor *d, const struct cs_policy *pol)
 		{ v2 ? "io" : "blkio", l.v1_blkio, "io.weight" },
 	};
 	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
-		bool have = v2 ? strstr(ctrls, need[i].ctrl) != NULL : need[i].v1;
+		bool have = v2 ? cs_word_in(ctrls, need[i].ctrl, ' ') : need[i].v1;
 		if (!have)
 			cli_report(d, CLI_WARNING, v2 ? "enable it in the parent's cgroup.subtree_control"
 				   : "mount its v1 hierarchy", "no %s controller: %s cannot be applied "

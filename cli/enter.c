@@ -104,10 +104,13 @@ child(const struct cs_user *u, const struct cs_reg_entry *e, struct cs_reg *reg,
 		cli_err("set up the session's terminal: %s", strerror(errno));
 		_exit(126);
 	}
-	if (cs_cgroup_attach(e->cgroups, e->ncgroups, getpid(), &err) < 0) {
+	struct cs_cgroup cg;
+	if (cs_cgroup_from_record(NULL, e->cgroups, e->ncgroups, &cg, &err) < 0 ||
+	    cs_cgroup_attach(&cg, getpid(), &err) < 0) {
 		cli_err("%s", err.msg);
 		_exit(126);
 	}
+	cs_cgroup_free(&cg);
 	/* Attached while the lock is still held: no teardown can remove the
 	 * cgroup in between. The parent lets go of its copy at the same time. */
 	cs_reg_unlock(reg);

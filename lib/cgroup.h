@@ -2,83 +2,124 @@
 /*
  * The per-user cgroup: <hierarchy>/<cgroup_root>/user-<uid>, on cgroupfs v2
  * (one unified hierarchy) or v1 (one directory per controller hierarchy);
- * or, with systemd, the user's own user-<uid>.slice, which systemd manages.
- * A backend is a table of functions, picked once by cs_cgroup_resolve.
+ * or, with systemd, the user's own user-<uid>.slice, which systemd manages;
+ * or none (cgroup = off).
  *
- * The directories go into the registry, and everything done later with
- * them (attach, destroy) follows what they are, not the policy of the day:
- * a directory named user-<uid>.slice is systemd's (see
- * cs_cgroup_is_systemd), anything else is ours on cgroupfs.
+ * A backend is a table of functions, one per operation. It is chosen once,
+ * when a sandbox is made (cs_cgroup_resolve), and recorded with the
+ * directories in the registry entry; everything done later with that
+ * sandbox (joining it, leaving it, destroying it) goes through the recorded
+ * backend (cs_cgroup_from_record), never through the policy of the day or a
+ * guess from a directory's name.
  */
 #ifndef CS_CGROUP_H
 #define CS_CGROUP_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "config/policy.h"
+#include "lib/cgparse.h"
 #include "lib/err.h"
 #include "lib/registry.h"
 
 struct cs_cgroup;
 
+/* What the host shows of its cgroups, read once per operation. */
+struct cs_cgroup_host {
+	struct cs_cgmounts mounts; /* /proc/self/mountinfo */
+	struct cs_proccgs self;    /* /proc/self/cgroup */
+	bool systemd;              /* systemd is PID 1 (/run/systemd/system) */
+};
+
 struct cs_cgroup_backend {
-	const char *name;
+	const char *name; /* as recorded: "v1", "v2", "systemd", "off" */
+	/* Find the user's cgroup on this host (dirs, self, base, ctrl);
+	 * -ENOENT with the reason when this backend cannot serve here. */
+	int (*resolve)(const struct cs_cgroup_host *h, const char *root, uid_t uid,
+		       struct cs_cgroup *cg, struct cs_err *err);
 	/* Create the parents and the user's directory, enable what must be
 	 * enabled, write the profile's limits. Limits the host cannot apply
 	 * are logged, never fatal. */
 	int (*setup)(const struct cs_cgroup *cg, const struct cs_profile *p,
 		     const struct cs_log *log, struct cs_err *err);
+	/* Move pid into the user's cgroup. */
+	int (*attach)(const struct cs_cgroup *cg, pid_t pid, struct cs_err *err);
+	/* Move pid out again, back to where it was (self). */
+	int (*leave)(const struct cs_cgroup *cg, pid_t pid, struct cs_err *err);
+	/* At the last logout: end what is left and remove (or reset) the
+	 * user's cgroup. */
+	int (*destroy)(const struct cs_cgroup *cg, struct cs_err *err);
+	/* SIGKILL every process in the user's cgroup (not the caller). */
+	void (*kill)(const struct cs_cgroup *cg);
 };
 
 struct cs_cgroup {
-	const struct cs_cgroup_backend *backend; /* NULL: cgroup = off */
+	const struct cs_cgroup_backend *backend; /* NULL only when zeroed */
 	size_t n;
 	/* the user's cgroup, per hierarchy; systemd: the one directory of
 	 * user-<uid>.slice in the hierarchy systemd tracks (self and base
 	 * are the same directory there) */
 	char *dirs[CS_REG_MAX_CGROUPS];
-	char *self[CS_REG_MAX_CGROUPS];    /* our current cgroup there */
+	char *self[CS_REG_MAX_CGROUPS];    /* our cgroup there before attach;
+					      NULL: unknown (from a record) */
 	char *base[CS_REG_MAX_CGROUPS];    /* where cgroup_root starts */
 	char *ctrl[CS_REG_MAX_CGROUPS];    /* v1: controllers of that hierarchy */
 };
 
+/* Pick the backend for mode on this host and resolve the user's cgroup. */
 int cs_cgroup_resolve(enum cs_cgroup_mode mode, const char *root, uid_t uid,
 		      struct cs_cgroup *cg, const struct cs_log *log,
 		      struct cs_err *err);
+
+/* The backend of that name, or NULL. */
+const struct cs_cgroup_backend *cs_cgroup_backend_by_name(const char *name);
+
+/* The cgroup of a recorded sandbox: its backend (by name) and directories;
+ * self is where this process is now in each directory's hierarchy. A NULL
+ * name (an entry written before the backend was recorded) is inferred from
+ * the directories: a user-<uid>.slice is systemd's, anything else cgroupfs. */
+int cs_cgroup_from_record(const char *name, char *const *dirs, size_t n,
+			  struct cs_cgroup *cg, struct cs_err *err);
 void cs_cgroup_free(struct cs_cgroup *cg);
 
-/* Move pid into the user's cgroup, or back to where it was (self).
- * Directories of systemd's slices are skipped: in that mode nothing is
- * moved, the login stays in logind's session scope. */
-int cs_cgroup_attach(char *const *dirs, size_t n, pid_t pid, struct cs_err *err);
+/* The operations, through cg's backend (a zeroed cg is cgroup = off). */
+int cs_cgroup_setup(const struct cs_cgroup *cg, const struct cs_profile *p,
+		    const struct cs_log *log, struct cs_err *err);
+int cs_cgroup_attach(const struct cs_cgroup *cg, pid_t pid, struct cs_err *err);
+int cs_cgroup_leave(const struct cs_cgroup *cg, pid_t pid, struct cs_err *err);
+int cs_cgroup_destroy(const struct cs_cgroup *cg, struct cs_err *err);
+void cs_cgroup_kill(const struct cs_cgroup *cg);
 
-/* Move pid out of the user's cgroup, back to self; where self is gone
- * (a systemd session scope is removed once the login has left it) or
- * refuses a process (v2: it now has children with controllers), to the
- * nearest ancestor in the same hierarchy that takes it. */
-int cs_cgroup_leave(char *const *self, size_t n, pid_t pid, struct cs_err *err);
-
-/* At the last logout: kill what is left in the user's directories and
- * remove them; retries while the kernel still counts exiting tasks. A
- * systemd slice is neither killed nor removed (logind owns it and the
- * sessions in it): its limits are reset to the defaults instead. */
-int cs_cgroup_destroy(char *const *dirs, size_t n, struct cs_err *err);
+int cs_cgroup_host_read(struct cs_cgroup_host *h, struct cs_err *err);
+void cs_cgroup_host_free(struct cs_cgroup_host *h);
 
 /* Is dir a systemd user slice (.../user-<uid>.slice)? The cgroupfs
- * backends name theirs user-<uid>, never *.slice. */
+ * backends name theirs user-<uid>, never *.slice. Only for records that
+ * do not name their backend. */
 bool cs_cgroup_is_systemd(const char *dir);
-/* Reset the properties cs_cgroup_systemd set on that slice (D-Bus). */
-int cs_cgroup_systemd_reset(const char *dir, struct cs_err *err);
 
-/* Shared by the backends. */
+/* ---- shared by the backends -------------------------------------------- */
+
+/* cgroupfs (v1 and v2): the user's directory in the hierarchy mounted at
+ * m, below root ("./NAME": below our own cgroup there). */
+int cs_cgroupfs_add_dir(struct cs_cgroup *cg, const struct cs_cgroup_host *h,
+			const struct cs_cgmount *m, const char *root, uid_t uid,
+			struct cs_err *err);
+int cs_cgroupfs_attach(const struct cs_cgroup *cg, pid_t pid, struct cs_err *err);
+int cs_cgroupfs_leave(const struct cs_cgroup *cg, pid_t pid, struct cs_err *err);
+int cs_cgroupfs_destroy(const struct cs_cgroup *cg, struct cs_err *err);
+void cs_cgroupfs_kill(const struct cs_cgroup *cg);
 int cs_cgroup_mkdirs(const char *base_parent, const char *dir, struct cs_err *err);
 int cs_cgroup_write(const char *dir, const char *file, const char *value);
-void cs_cgroup_kill_procs(const char *dir);
+/* A limit as the kernel file takes it: unlimited is `inf` ("max", "-1"). */
+void cs_cgroup_fmt_limit(char *buf, size_t len, uint64_t v, const char *inf);
 
 extern const struct cs_cgroup_backend cs_cgroup_v1;
 extern const struct cs_cgroup_backend cs_cgroup_v2;
 extern const struct cs_cgroup_backend cs_cgroup_systemd;
+extern const struct cs_cgroup_backend cs_cgroup_off;
 
 #endif

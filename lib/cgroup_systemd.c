@@ -176,6 +176,76 @@ static bool saved_defaults(const char *dir, uint64_t *vals)
 	return *p == '\0';
 }
 
+/*
+ * The directory of user-<uid>.slice, when systemd is PID 1 and we are in a
+ * logind session scope of that uid — where pam_systemd, earlier in this
+ * stack, has put sshd's [priv] process. That is how "pam_systemd ran
+ * before us" is seen without reading PAM files. Hybrid hosts track units
+ * in the unified hierarchy, legacy ones in name=systemd. -ENOENT and the
+ * reason when this is no such login.
+ */
+static int systemd_resolve(const struct cs_cgroup_host *h, const char *root, uid_t uid,
+			   struct cs_cgroup *cg, struct cs_err *err)
+{
+	char slice[64], *sliced = NULL;
+
+	memset(cg, 0, sizeof(*cg));
+	cg->backend = &cs_cgroup_systemd;
+	if (!h->systemd)
+		return cs_err_set(err, ENOENT, "systemd is not running (no /run/systemd/system)");
+	snprintf(slice, sizeof(slice), "/user-%u.slice/", (unsigned)uid);
+	for (size_t i = 0; i < h->mounts.n && !sliced; i++) {
+		const struct cs_cgmount *m = &h->mounts.m[i];
+		if (!m->v2 && !cs_word_in(m->opts, "name=systemd", ','))
+			continue;
+		const struct cs_proccg *c = cs_proccg_for(&h->self, m);
+		const char *p = c ? strstr(c->path, slice) : NULL;
+		if (!p)
+			continue;
+		/* .../user-<uid>.slice/session-<id>.scope, and we are in the
+		 * scope itself, not below it */
+		const char *scope = p + strlen(slice);
+		size_t sl = strlen(scope);
+		if (strncmp(scope, "session-", 8) || strchr(scope, '/') || sl < 6 ||
+		    strcmp(scope + sl - 6, ".scope"))
+			continue;
+		char *path = strndup(c->path, (size_t)(p - c->path) + strlen(slice) - 1);
+		if (!path)
+			return cs_err_set(err, ENOMEM, "cgroup paths");
+		sliced = cs_cgmount_dir(m, path);
+		if (!sliced) {
+			cs_err_set(err, ENOENT, "%s is not below the mount at %s", path, m->point);
+			free(path);
+			return -ENOENT;
+		}
+		free(path);
+	}
+	if (!sliced)
+		return cs_err_set(err, ENOENT, "this login is not in a logind session scope of uid %u "
+				  "(is pam_systemd before pam_containsession in the session stack?)",
+				  (unsigned)uid);
+	cg->dirs[0] = sliced;
+	cg->self[0] = strdup(sliced);
+	cg->base[0] = strdup(sliced);
+	cg->ctrl[0] = strdup("");
+	cg->n = 1;
+	if (!cg->self[0] || !cg->base[0] || !cg->ctrl[0])
+		return cs_err_set(err, ENOMEM, "cgroup paths");
+	return 0;
+}
+
+bool cs_cgroup_is_systemd(const char *dir)
+{
+	const char *leaf = strrchr(dir, '/');
+	size_t l;
+
+	leaf = leaf ? leaf + 1 : dir;
+	l = strlen(leaf);
+	if (strncmp(leaf, "user-", 5) || l <= 11 || strcmp(leaf + l - 6, ".slice"))
+		return false;
+	return strspn(leaf + 5, "0123456789") == l - 11;
+}
+
 static int systemd_setup(const struct cs_cgroup *cg, const struct cs_profile *p,
 			 const struct cs_log *log, struct cs_err *err)
 {
@@ -201,7 +271,7 @@ static int systemd_setup(const struct cs_cgroup *cg, const struct cs_profile *p,
 	return r;
 }
 
-int cs_cgroup_systemd_reset(const char *dir, struct cs_err *err)
+static int reset(const char *dir, struct cs_err *err)
 {
 	const char *unit = unit_of(dir);
 	bool want[CS_ARRAY_SIZE(props)];
@@ -239,7 +309,40 @@ int cs_cgroup_systemd_reset(const char *dir, struct cs_err *err)
 	return r;
 }
 
+/* Never kill or remove the slice: it holds the user's other, unsandboxed
+ * sessions too, and logind removes it. The sandbox itself died with its
+ * init. Its limits are put back instead. */
+static int systemd_destroy(const struct cs_cgroup *cg, struct cs_err *err)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < cg->n; i++) {
+		int rr = reset(cg->dirs[i], err);
+		if (rr < 0 && r == 0)
+			r = rr;
+	}
+	return r;
+}
+
+/* Nothing is ever moved: the login stays in logind's session scope, below
+ * the slice (a process written into the slice itself would also be an
+ * internal process of a cgroup with children: EBUSY on v2). */
+static int systemd_move(const struct cs_cgroup *cg, pid_t pid, struct cs_err *err)
+{
+	return 0;
+}
+
+/* The slice is never killed (see systemd_destroy). */
+static void systemd_kill(const struct cs_cgroup *cg)
+{
+}
+
 const struct cs_cgroup_backend cs_cgroup_systemd = {
 	.name = "systemd",
+	.resolve = systemd_resolve,
 	.setup = systemd_setup,
+	.attach = systemd_move,
+	.leave = systemd_move,
+	.destroy = systemd_destroy,
+	.kill = systemd_kill,
 };

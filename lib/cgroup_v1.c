@@ -12,19 +12,37 @@
 
 static bool has_ctrl(const char *opts, const char *c)
 {
-	size_t l = strlen(c);
-	for (const char *p = opts; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
-		if (!strncmp(p, c, l) && (p[l] == ',' || p[l] == '\0'))
-			return true;
-	return false;
+	return cs_word_in(opts, c, ',');
+}
+
+/* One directory per mounted hierarchy that holds one of the controllers
+ * the limits need (a hierarchy mounted twice counts once). */
+static int v1_resolve(const struct cs_cgroup_host *h, const char *root, uid_t uid,
+		      struct cs_cgroup *cg, struct cs_err *err)
+{
+	static const char *const known[] = { "memory", "pids", "cpu", "blkio" };
+	int r = 0;
+
+	memset(cg, 0, sizeof(*cg));
+	cg->backend = &cs_cgroup_v1;
+	for (size_t i = 0; i < h->mounts.n && r == 0; i++) {
+		const struct cs_cgmount *m = &h->mounts.m[i];
+		bool wanted = false, dup = false;
+		for (size_t k = 0; k < CS_ARRAY_SIZE(known); k++)
+			wanted |= !m->v2 && has_ctrl(m->opts, known[k]);
+		for (size_t j = 0; wanted && j < cg->n; j++)
+			dup |= !strcmp(cg->ctrl[j], m->opts);
+		if (wanted && !dup)
+			r = cs_cgroupfs_add_dir(cg, h, m, root, uid, err);
+	}
+	if (r == 0 && cg->n == 0)
+		r = cs_err_set(err, ENOENT, "cgroup = v1 but no v1 controller hierarchy is mounted");
+	return r;
 }
 
 static void fmt_limit(char *buf, size_t len, uint64_t v)
 {
-	if (v == CS_UNLIMITED)
-		snprintf(buf, len, "-1");
-	else
-		snprintf(buf, len, "%" PRIu64, v);
+	cs_cgroup_fmt_limit(buf, len, v, "-1");
 }
 
 static int v1_setup(const struct cs_cgroup *cg, const struct cs_profile *p,
@@ -57,10 +75,7 @@ static int v1_setup(const struct cs_cgroup *cg, const struct cs_profile *p,
 			}
 		}
 		if (has_ctrl(c, "pids") && p->set[CS_K_PIDS_MAX]) {
-			if (p->pids_max == CS_UNLIMITED)
-				snprintf(v, sizeof(v), "max");
-			else
-				snprintf(v, sizeof(v), "%" PRIu64, p->pids_max);
+			cs_cgroup_fmt_limit(v, sizeof(v), p->pids_max, "max");
 			if ((r = cs_cgroup_write(d, "pids.max", v)) < 0)
 				return cs_err_set(err, -r, "%s/pids.max", d);
 			done[CS_K_PIDS_MAX] = true;
@@ -104,5 +119,10 @@ static int v1_setup(const struct cs_cgroup *cg, const struct cs_profile *p,
 
 const struct cs_cgroup_backend cs_cgroup_v1 = {
 	.name = "v1",
+	.resolve = v1_resolve,
 	.setup = v1_setup,
+	.attach = cs_cgroupfs_attach,
+	.leave = cs_cgroupfs_leave,
+	.destroy = cs_cgroupfs_destroy,
+	.kill = cs_cgroupfs_kill,
 };

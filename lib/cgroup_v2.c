@@ -61,10 +61,20 @@ static void enable(const char *dir, const struct cs_profile *p, const struct cs_
 
 static void fmt_max(char *buf, size_t len, uint64_t v)
 {
-	if (v == CS_UNLIMITED)
-		snprintf(buf, len, "max");
-	else
-		snprintf(buf, len, "%" PRIu64, v);
+	cs_cgroup_fmt_limit(buf, len, v, "max");
+}
+
+/* One directory in the (first) unified hierarchy. */
+static int v2_resolve(const struct cs_cgroup_host *h, const char *root, uid_t uid,
+		      struct cs_cgroup *cg, struct cs_err *err)
+{
+	const struct cs_cgmount *m = cs_cgmounts_find(&h->mounts, NULL);
+
+	memset(cg, 0, sizeof(*cg));
+	cg->backend = &cs_cgroup_v2;
+	if (!m)
+		return cs_err_set(err, ENOENT, "cgroup = v2 but no cgroup2 hierarchy is mounted");
+	return cs_cgroupfs_add_dir(cg, h, m, root, uid, err);
 }
 
 static int v2_setup(const struct cs_cgroup *cg, const struct cs_profile *p,
@@ -134,5 +144,10 @@ static int v2_setup(const struct cs_cgroup *cg, const struct cs_profile *p,
 
 const struct cs_cgroup_backend cs_cgroup_v2 = {
 	.name = "v2",
+	.resolve = v2_resolve,
 	.setup = v2_setup,
+	.attach = cs_cgroupfs_attach,
+	.leave = cs_cgroupfs_leave,
+	.destroy = cs_cgroupfs_destroy,
+	.kill = cs_cgroupfs_kill,
 };

@@ -15,7 +15,7 @@
 #define POLL_MS 50
 
 /* Is there no process left in any of the directories? A directory that
- * cannot be read counts as empty: cs_cgroup_destroy has the last word. */
+ * cannot be read counts as empty: the backend's destroy has the last word. */
 static bool cgroups_empty(char *const *dirs, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -59,8 +59,15 @@ int cs_sandbox_teardown(const struct cs_reg_entry *e, int grace_ms, struct cs_er
 		}
 		close(fd);
 	}
-	for (int waited = 0; waited < grace_ms && !cgroups_empty(e->cgroups, e->ncgroups);
+	/* Through the backend the sandbox was made with, not today's. */
+	struct cs_cgroup cg;
+	int r = cs_cgroup_from_record(NULL, e->cgroups, e->ncgroups, &cg, err);
+	if (r < 0)
+		return r;
+	for (int waited = 0; waited < grace_ms && !cgroups_empty(cg.dirs, cg.n);
 	     waited += POLL_MS)
 		nanosleep(&(struct timespec){ 0, POLL_MS * 1000 * 1000 }, NULL);
-	return cs_cgroup_destroy(e->cgroups, e->ncgroups, err);
+	r = cs_cgroup_destroy(&cg, err);
+	cs_cgroup_free(&cg);
+	return r;
 }

@@ -9,6 +9,7 @@
 #include <security/pam_modules.h>
 
 #include "config/policy.h"
+#include "lib/cgroup.h"
 #include "lib/err.h"
 #include "lib/registry.h"
 
@@ -40,8 +41,9 @@ struct cs_session {
 	pid_t init_pid;
 	unsigned long long init_start;
 	bool created;
-	size_t nself;
-	char *self_cg[CS_REG_MAX_CGROUPS]; /* where to move back at close */
+	struct cs_cgroup cg;            /* the sandbox's cgroup, through its
+					   recorded backend; self: where to
+					   move back at close */
 };
 
 /* sandbox.c: start or join the user's sandbox under the registry lock, and

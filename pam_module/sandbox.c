@@ -28,8 +28,7 @@ void cs_session_free(struct cs_session *s)
 	free(s->user);
 	free(s->profile);
 	free(s->state_dir);
-	for (size_t i = 0; i < s->nself; i++)
-		free(s->self_cg[i]);
+	cs_cgroup_free(&s->cg);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -70,11 +69,11 @@ static int create(struct cs_login *l, struct cs_cgroup *cg, struct cs_reg_entry 
 
 	if ((r = prepare_data_dir(l, &data, err)) < 0)
 		return r;
-	if (cg->backend && (r = cg->backend->setup(cg, l->prof, &l->log, err)) < 0)
+	if ((r = cs_cgroup_setup(cg, l->prof, &l->log, err)) < 0)
 		return r;
 	/* Into the user's cgroup before forking the init: it and every
 	 * process of this login inherit it. */
-	if ((r = cs_cgroup_attach(cg->dirs, cg->n, getpid(), err)) < 0)
+	if ((r = cs_cgroup_attach(cg, getpid(), err)) < 0)
 		return r;
 	cs_reg_entry_free(e);
 	r = cs_spawn_init(l, data, &e->init_pid, &e->init_start, err);
@@ -126,13 +125,6 @@ int cs_sandbox_open(struct cs_login *l, struct cs_session *s, struct cs_err *err
 	r = cs_cgroup_resolve(l->pol->cgroup, l->pol->cgroup_root, l->uid, &cg, &l->log, err);
 	if (r < 0)
 		return r;
-	for (size_t i = 0; i < cg.n; i++) {
-		if (!(s->self_cg[s->nself] = strdup(cg.self[i]))) {
-			cs_cgroup_free(&cg);
-			return cs_err_set(err, ENOMEM, "session");
-		}
-		s->nself++;
-	}
 
 	if ((r = cs_reg_lock(statefd, l->uid, &reg, err)) < 0)
 		goto out_cg;
@@ -152,11 +144,18 @@ int cs_sandbox_open(struct cs_login *l, struct cs_session *s, struct cs_err *err
 	}
 	if (!e.present) {
 		fresh = true;
-		r = create(l, &cg, &e, err);
+		/* This login's cgroup is the new sandbox's (its backend
+		 * recorded with it): close leaves it. */
+		s->cg = cg;
+		memset(&cg, 0, sizeof(cg));
+		r = create(l, &s->cg, &e, err);
 		if (r < 0)
 			goto out_undo;
 		s->created = true;
-	} else if ((r = cs_cgroup_attach(e.cgroups, e.ncgroups, getpid(), err)) < 0) {
+	} else if ((r = cs_cgroup_from_record(NULL, e.cgroups, e.ncgroups, &s->cg, err)) < 0 ||
+		   (r = cs_cgroup_attach(&s->cg, getpid(), err)) < 0) {
+		/* A running sandbox is joined through the backend it was
+		 * made with, whatever the policy says today. */
 		goto out_undo;
 	}
 	if (cs_reg_add_holder(&e, s->self_pid, s->self_start) < 0) {
@@ -175,7 +174,7 @@ int cs_sandbox_open(struct cs_login *l, struct cs_session *s, struct cs_err *err
 out_undo:
 	/* Leave nothing half-made: back out of the cgroup, and if this call
 	 * made the sandbox, take it down again. */
-	moved_out = cs_cgroup_leave(s->self_cg, s->nself, getpid(), NULL) == 0;
+	moved_out = cs_cgroup_leave(&s->cg, getpid(), NULL) == 0;
 	if (fresh) {
 		struct cs_err ignored;
 		bool ended = true;
@@ -196,8 +195,8 @@ out_undo:
 			}
 		} else if (e.init_pid > 1) {
 			ended = teardown(&e, &ignored) == 0;
-		} else if (cg.backend) {
-			cs_cgroup_destroy(cg.dirs, cg.n, NULL);
+		} else {
+			cs_cgroup_destroy(&s->cg, NULL);
 		}
 		/* An init that could not be ended stays recorded, with no
 		 * holders, for the next login or `containsession stop`. */
@@ -226,7 +225,7 @@ int cs_sandbox_close(struct cs_session *s, const struct cs_log *log,
 	/* Out of the user's cgroup first: it is removed below, and a cgroup
 	 * that still holds us cannot be. */
 	struct cs_err left = { 0 };
-	int lr = cs_cgroup_leave(s->self_cg, s->nself, getpid(), &left);
+	int lr = cs_cgroup_leave(&s->cg, getpid(), &left);
 	bool moved_out = lr == 0;
 
 	statefd = cs_open_root_dir(s->state_dir, false, 0700, err);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* lib/cgroup: which recorded directories are systemd's slices (never moved
  * into, killed or removed: their limits are reset instead), and that
- * attach skips them. */
+ * attach through the recorded (or, for old records, inferred) backend
+ * skips them. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -29,10 +30,23 @@ static void test_attach_skips_slices(void **state)
 {
 	/* No write is tried: a directory that does not exist would fail. */
 	char *dirs[] = { "/nonexistent/user.slice/user-1000.slice" };
+	struct cs_cgroup cg;
 	struct cs_err err;
-	assert_int_equal(cs_cgroup_attach(dirs, 1, getpid(), &err), 0);
+	assert_int_equal(cs_cgroup_from_record(NULL, dirs, 1, &cg, &err), 0);
+	assert_ptr_equal(cg.backend, &cs_cgroup_systemd);
+	assert_int_equal(cs_cgroup_attach(&cg, getpid(), &err), 0);
+	cs_cgroup_free(&cg);
 	char *bad[] = { "/nonexistent/containsession/user-1000" };
-	assert_true(cs_cgroup_attach(bad, 1, getpid(), &err) < 0);
+	assert_int_equal(cs_cgroup_from_record(NULL, bad, 1, &cg, &err), 0);
+	assert_true(cs_cgroup_attach(&cg, getpid(), &err) < 0);
+	cs_cgroup_free(&cg);
+	/* a recorded name wins over the directory's name */
+	assert_int_equal(cs_cgroup_from_record("v2", dirs, 1, &cg, &err), 0);
+	assert_ptr_equal(cg.backend, &cs_cgroup_v2);
+	assert_true(cs_cgroup_attach(&cg, getpid(), &err) < 0);
+	cs_cgroup_free(&cg);
+	assert_true(cs_cgroup_from_record("cgroupfs", dirs, 1, &cg, &err) < 0);
+	assert_true(cs_cgroup_from_record("off", dirs, 1, &cg, &err) < 0);
 }
 
 int main(void)
