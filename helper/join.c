@@ -1,17 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The shell path. sshd execs "the user's shell", which in the login's
- * session mount namespace is this helper. It:
+ * session mount namespace is this helper (pam_module/sessionns.c). It:
  *   1. reads the session file root left on a read-only tmpfs (the only
- *      thing it trusts to say which sandbox to join);
- *   2. learns which program it stands in for from /proc/self/exe (the
- *      path it was bind-mounted over: the shell, or /bin/sh);
+ *      thing it trusts to say which sandbox to join), and root's table of
+ *      the programs it stands in for (lib/intercept.h);
+ *   2. learns which of them it was exec'd as from /proc/self/exe (the
+ *      place it is bound at), matched against that table only;
  *   3. joins the init's namespaces through a pidfd, in one setns call;
  *   4. forks into the PID namespace and execs that program there, with
  *      sshd's exact argv and environment, while the parent relays signals
  *      and hands back the exit status.
- * Invoked anywhere else (no root-owned session file: the host, inside the
- * sandbox, a user running it by hand) it runs nothing and exits 126.
+ * Exec'd there by anyone but the sandboxed user (root's PAM modules after
+ * ours run "#!/bin/sh" hooks), it execs the real program, which root left
+ * reachable on the same tmpfs. Invoked anywhere else (no root-owned session
+ * file: the host, inside the sandbox, a user running it by hand, or a
+ * login whose session tmpfs is gone) it runs nothing and exits 126.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,38 +32,65 @@
 
 #include "helper/helper.h"
 #include "lib/fsutil.h"
+#include "lib/intercept.h"
 #include "lib/proc.h"
 
 #define TMPFS_MAGIC 0x01021994
 
 extern char **environ;
 
+/* Read one of root's files on the session tmpfs into buf: 1 when read, 0
+ * when there is none (not a login's session namespace), -1 when it is
+ * there but cannot be trusted or read. */
+static int read_root_file(const char *path, char *buf, size_t len)
+{
+	struct statfs sfs;
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return errno == ENOENT ? 0 : cs_fail(errno, "open %s", path);
+	/* Only root writes these files, on the tmpfs the module mounted. */
+	if (fstat(fd, &st) < 0 || fstatfs(fd, &sfs) < 0 || st.st_uid != 0 ||
+	    (st.st_mode & 0222) || sfs.f_type != TMPFS_MAGIC) {
+		close(fd);
+		return cs_fail(EPERM, "%s is not root's session file", path);
+	}
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return cs_fail(errno, "read %s", path);
+	buf[n] = '\0';
+	return 1;
+}
+
 /* 1 with *si filled when this is a login's session namespace; 0 when not;
  * -1 when the file is there but cannot be trusted or read. */
 static int read_session(struct cs_session_info *si)
 {
-	struct statfs sfs;
-	struct stat st;
 	char buf[1024];
-	int fd = open(CS_SESSION_FILE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	ssize_t n;
+	int r = read_root_file(CS_SESSION_FILE, buf, sizeof(buf));
 
-	if (fd < 0)
-		return errno == ENOENT ? 0 : cs_fail(errno, "open %s", CS_SESSION_FILE);
-	/* Only root writes this file, on the tmpfs the module mounted. */
-	if (fstat(fd, &st) < 0 || fstatfs(fd, &sfs) < 0 || st.st_uid != 0 ||
-	    (st.st_mode & 0222) || sfs.f_type != TMPFS_MAGIC) {
-		close(fd);
-		return cs_fail(EPERM, "%s is not root's session file", CS_SESSION_FILE);
-	}
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n < 0)
-		return cs_fail(errno, "read %s", CS_SESSION_FILE);
-	buf[n] = '\0';
+	if (r <= 0)
+		return r;
 	if (cs_session_info_parse(buf, si) < 0)
 		return cs_fail(EINVAL, "parse %s", CS_SESSION_FILE);
 	return 1;
+}
+
+static int read_intercepts(struct cs_intercepts *ic)
+{
+	static char buf[sizeof(struct cs_intercepts) + 64];
+	int r = read_root_file(CS_SESSION_PROGRAMS, buf, sizeof(buf));
+
+	if (r == 0)
+		return cs_fail(ENOENT, "open %s", CS_SESSION_PROGRAMS);
+	if (r < 0)
+		return -1;
+	if (cs_intercepts_parse(buf, ic) < 0)
+		return cs_fail(EINVAL, "parse %s", CS_SESSION_PROGRAMS);
+	return 0;
 }
 
 /* Join the sandbox si names and run path with argv there; returns the
@@ -127,42 +158,74 @@ int cs_join_exec(const struct cs_session_info *si, const char *path, char **argv
 	return cs_relay_wait(child, ptyp);
 }
 
+/* Not the sandboxed user (root's PAM modules after ours, which run in
+ * this namespace): the real program, from the host's own directory that
+ * root bound on the session tmpfs before covering it. Nothing of the
+ * sandbox is involved, and the program is one of root's list. */
+static int __attribute__((noreturn)) exec_host_program(const struct cs_intercept *p, char **argv)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%u/%s", CS_SESSION_HOST, p->dir, cs_intercept_name(p));
+	execv(path, argv);
+	cs_fail(errno, "exec %s (the real %s)", path, p->path);
+	_exit(127);
+}
+
 int cs_shell_main(int argc, char **argv)
 {
+	static struct cs_intercepts ic;
+	const struct cs_intercept *p;
 	struct cs_session_info si;
 	char exe[PATH_MAX];
+	const char *base;
 	ssize_t n;
 	int r;
 
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return cs_fail(errno, "readlink /proc/self/exe"), 1;
+	exe[n] = '\0';
+	base = strrchr(exe, '/');
+	base = base ? base + 1 : exe;
 	r = read_session(&si);
 	if (r < 0)
 		return 1;
 	/* No session file: not a login the module placed us in (the host, the
 	 * sandbox, a user running the helper by hand). Run nothing: the
 	 * helper is no shell, and anything it ran would start under its
-	 * AppArmor profile's grant. */
+	 * AppArmor profile's grant. Under a name other than its own it was
+	 * exec'd through a login's bind whose session tmpfs is gone: which
+	 * sandbox it belongs to is unknown, and nothing is tried (before,
+	 * "the real shell" there was the helper's other bound name, and the
+	 * two exec'd each other forever). */
 	if (r == 0) {
-		cs_fail(0, "not a sandboxed login (no session file %s): the helper runs nothing here",
-			CS_SESSION_FILE);
+		if (!strcmp(base, "containsession-helper"))
+			cs_fail(0, "not a sandboxed login (no session file %s): the helper runs nothing here",
+				CS_SESSION_FILE);
+		else
+			cs_fail(0, "%s: this login's session file %s is gone; refusing to run anything "
+				"outside its sandbox (log in again)", exe, CS_SESSION_FILE);
 		return 126;
 	}
+	if (read_intercepts(&ic) < 0)
+		return 1;
+	p = cs_intercepts_find(&ic, exe);
+	if (!p) {
+		cs_fail(EINVAL, "%s is not one of this login's programs: run your shell, not the helper", exe);
+		return 1;
+	}
+	if (getuid() != si.uid && geteuid() != si.uid)
+		exec_host_program(p, argv);
 	/* From here on there is no way back to an unsandboxed shell: any
 	 * failure ends the login. */
-	if (si.uid != getuid() || si.uid != geteuid()) {
+	if (getuid() != si.uid || geteuid() != si.uid) {
 		cs_fail(EPERM, "this login's sandbox belongs to uid %u", (unsigned)si.uid);
 		return 1;
 	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n <= 0)
-		return cs_fail(errno, "readlink /proc/self/exe"), 1;
-	exe[n] = '\0';
-	if (!strcmp(exe, CS_HELPER_PATH)) {
-		cs_fail(EINVAL, "run your shell, not the helper");
-		return 1;
-	}
-	/* The same path is the real program inside the sandbox: its mount
-	 * namespace never had our bind mount. */
-	return cs_join_exec(&si, exe, argv);
+	/* The program by the path sshd named it: in the sandbox's mount
+	 * namespace, which never had our mounts, that is the real one. */
+	return cs_join_exec(&si, p->path, argv);
 }
 
 /* `containsession enter`: root has dropped to the user and passes the
