@@ -165,3 +165,47 @@ cs_release_all() {
 # The host's own values, to compare plain logins against.
 cs_host_hostname() { hostname; }
 cs_host_pidns() { readlink /proc/self/ns/pid; }
+
+# ---- one connection, many channels (ControlMaster) ---------------------------
+
+# cs_master_start USER: open a ControlMaster connection of USER (ssh -N in
+# the background, in this test's process group) and wait until its socket
+# answers; CS_MASTER_SOCK and CS_MASTER_PID name it. Ended at test exit.
+cs_master_start() {
+	local user=$1
+	CS_MASTER_SOCK=$CS_TT/cm-$user
+	(cs_ssh_exec "$user" -o ControlMaster=yes -o ControlPath="$CS_MASTER_SOCK" \
+		-o ControlPersist=no -N) </dev/null >/dev/null 2>"$CS_TT/cm-$user.err" &
+	CS_MASTER_PID=$!
+	CS_HOLD_PIDS+=("$CS_MASTER_PID")
+	for _ in $(seq 100); do
+		[ -S "$CS_MASTER_SOCK" ] && ssh -o ControlPath="$CS_MASTER_SOCK" -O check "$user@$CS_HOST" 2>/dev/null &&
+			return 0
+		kill -0 "$CS_MASTER_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "cs_master_start $user: no master connection: $(cat "$CS_TT/cm-$user.err")" >&2
+	return 1
+}
+
+# cs_channel USER CMD: run CMD in a new channel of USER's master connection
+# (no new login, no PAM: sshd's post-auth child execs the shell again);
+# prints its stdout and stderr. Bounded by CS_CHANNEL_TIMEOUT seconds (20).
+# Through a file, not a pipe: the master holds the client's fds while the
+# channel lives, so a channel that never ends would hold a pipe open.
+cs_channel() {
+	local user=$1 rc
+	shift
+	timeout -k 5 "${CS_CHANNEL_TIMEOUT:-20}" ssh -o ControlPath="$CS_MASTER_SOCK" -o ControlMaster=no \
+		-o BatchMode=yes -o LogLevel=ERROR -p "$CS_PORT" "$user@$CS_HOST" "$@" \
+		</dev/null >"$CS_TT/channel.out" 2>&1
+	rc=$?
+	cat "$CS_TT/channel.out"
+	return "$rc"
+}
+
+# cs_sshd_priv_pid USER: the pid of the privileged process of USER's one
+# connection ("sshd: USER [priv]"), whose mount namespace is the session's.
+cs_sshd_priv_pid() {
+	ps -o pid=,args= --ppid "$CS_SSHD_PID" | awk -v u="$1" '$0 ~ (": " u " \\[priv\\]") { print $1; exit }'
+}
