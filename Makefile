@@ -279,7 +279,8 @@ demo:
 # firejail and nsenter; logins through the real sshd; 200 concurrent logins;
 # the 1,000-cycle leak soak; overlay home I/O; policy resolution.
 PKGS_BENCH := hyperfine bubblewrap firejail python3 util-linux
-BENCH_BIN  := $(BUILD)/bench/csbench $(BUILD)/bench/minjoin $(BUILD)/bench/policy
+BENCH_BIN  := $(BUILD)/bench/csbench $(BUILD)/bench/minjoin $(BUILD)/bench/policy \
+              $(BUILD)/bench/sessionns
 
 $(BUILD)/bench/csbench: bench/csbench.c
 	@mkdir -p $(dir $@)
@@ -293,6 +294,12 @@ $(BUILD)/bench/minjoin: bench/minjoin.c
 $(BUILD)/bench/policy: bench/policy.c $(LIBCONFIG)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBCONFIG) $(LIBS_CAPNG)
+
+# What the session mount namespace costs a login (the module's own code).
+$(BUILD)/bench/sessionns: bench/sessionns.c $(BUILD)/pam_module/sessionns.o $(LIBCS) $(LIBCONFIG)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/pam_module/sessionns.o $(LIBCS) \
+		$(LIBCONFIG) $(LIBS_CAPNG)
 
 deps-bench:
 	@scripts/apt-install $(PKGS_BUILD) $(PKGS_TEST) $(PKGS_BENCH)
