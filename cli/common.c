@@ -142,7 +142,9 @@ int cli_lock_entry(const struct cs_policy *pol, uid_t uid, int *statefd,
 		cli_err("%s", err.msg);
 		return -1;
 	}
-	r = cs_reg_lock_existing(*statefd, uid, reg, &err);
+	/* Longer than the module holds a lock (about 25 s at most), so a
+	 * login under way is waited for, and a stuck one is said to be. */
+	r = cs_reg_lock_existing_within(*statefd, uid, 30000, reg, &err);
 	if (r == -ENOENT)
 		return 0;
 	if (r < 0 || cs_reg_read(reg, e, &err) < 0) {

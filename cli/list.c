@@ -16,6 +16,8 @@
 #include "lib/cgstat.h"
 #include "lib/proc.h"
 
+#define LIST_LOCK_WAIT_MS 2000
+
 struct row {
 	struct cs_reg_entry e;
 	size_t sessions;
@@ -128,7 +130,10 @@ static void print_json(const struct row *rows, size_t n)
 static int read_row(int statefd, uid_t uid, struct row *row, struct cs_err *err)
 {
 	struct cs_reg reg = { .fd = -1 };
-	int r = cs_reg_lock_existing(statefd, uid, &reg, err);
+	/* Bounded: a login of that user may hold the lock for long (its
+	 * helper stopped by the user), and list must still answer for the
+	 * others. Such an entry is named in a warning, not waited for. */
+	int r = cs_reg_lock_existing_within(statefd, uid, LIST_LOCK_WAIT_MS, &reg, err);
 
 	if (r == -ENOENT)
 		return 0;

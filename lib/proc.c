@@ -7,7 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/fsutil.h"
@@ -93,4 +96,62 @@ int cs_pidfd_wait_exit(int pidfd, int timeout_ms)
 	if (r < 0)
 		return -errno;
 	return r == 0 ? -ETIMEDOUT : 0;
+}
+
+/* waitpid without blocking, for at most timeout_ms: 1 reaped, 0 not yet. */
+static int reap_within(pid_t pid, int pidfd, int timeout_ms, int *status)
+{
+	struct timespec t0, now;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		pid_t r = waitpid(pid, status, WNOHANG);
+		long left;
+
+		if (r == pid)
+			return 1;
+		if (r < 0 && errno != EINTR)
+			return -errno;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left = timeout_ms - ((now.tv_sec - t0.tv_sec) * 1000 +
+				     (now.tv_nsec - t0.tv_nsec) / 1000000);
+		if (left <= 0)
+			return 0;
+		if (pidfd >= 0) {
+			/* Readable once the child has exited. */
+			struct pollfd p = { .fd = pidfd, .events = POLLIN };
+			if (poll(&p, 1, (int)left) < 0 && errno != EINTR)
+				return -errno;
+		} else {
+			nanosleep(&(struct timespec){ 0, 10 * 1000 * 1000 }, NULL);
+		}
+	}
+}
+
+int cs_child_reap(pid_t pid, int timeout_ms, int *status)
+{
+	/* Our own child, not reaped yet: its pid cannot be reused, so the
+	 * pidfd names exactly it. Without pidfds (EMFILE) the wait polls. */
+	int fd = cs_pidfd_open(pid), r;
+
+	*status = -1;
+	r = reap_within(pid, fd, timeout_ms, status);
+	if (fd >= 0)
+		close(fd);
+	return r < 0 ? r : r ? 0 : -ETIMEDOUT;
+}
+
+int cs_child_kill(pid_t pid, int *status)
+{
+	int fd = cs_pidfd_open(pid), r;
+
+	*status = -1;
+	if (fd >= 0)
+		cs_pidfd_send_signal(fd, SIGKILL);
+	else
+		kill(pid, SIGKILL);
+	r = reap_within(pid, fd, 5000, status);
+	if (fd >= 0)
+		close(fd);
+	return r < 0 ? r : r ? 0 : -ETIMEDOUT;
 }

@@ -25,4 +25,15 @@ bool cs_proc_alive(pid_t pid, unsigned long long start);
  * 0 when it has, -ETIMEDOUT otherwise. Works for non-children. */
 int cs_pidfd_wait_exit(int pidfd, int timeout_ms);
 
+/*
+ * Reap our child pid, waiting at most timeout_ms for it to exit: 0 with
+ * *status, -ETIMEDOUT when it is still running, another -errno on error.
+ * cs_child_kill then ends one that did not exit (stopped with SIGSTOP by
+ * another process of its user, or stuck): SIGKILL ends a stopped process
+ * too, and it is reaped within a further bound (0, or -ETIMEDOUT with
+ * *status -1). Neither ever blocks without a bound.
+ */
+int cs_child_reap(pid_t pid, int timeout_ms, int *status);
+int cs_child_kill(pid_t pid, int *status);
+
 #endif

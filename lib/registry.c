@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/fsutil.h"
@@ -17,7 +18,37 @@
 
 #define REG_MAX_SIZE (1 << 20)
 
-static int reg_lock(int statefd, uid_t uid, bool create, struct cs_reg *reg,
+/*
+ * flock(LOCK_EX) with a bound. A holder can be held up by the user (its
+ * helper child stopped with SIGSTOP) or be stuck, and whoever waits here
+ * (another login, root's `list` or `stop`) must not wait with it for
+ * ever. The backoff stays short: a lock is normally held for milliseconds.
+ */
+static int lock_within(int fd, int timeout_ms)
+{
+	struct timespec t0, now;
+	long sleep_ms = 1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return 0;
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return -errno;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		long left = timeout_ms - ((now.tv_sec - t0.tv_sec) * 1000 +
+					  (now.tv_nsec - t0.tv_nsec) / 1000000);
+		if (left <= 0)
+			return -EBUSY;
+		if (sleep_ms > left)
+			sleep_ms = left;
+		nanosleep(&(struct timespec){ sleep_ms / 1000, (sleep_ms % 1000) * 1000000 }, NULL);
+		if (sleep_ms < 32)
+			sleep_ms *= 2;
+	}
+}
+
+static int reg_lock(int statefd, uid_t uid, bool create, int timeout_ms, struct cs_reg *reg,
 		    struct cs_err *err)
 {
 	char name[32];
@@ -31,12 +62,15 @@ static int reg_lock(int statefd, uid_t uid, bool create, struct cs_reg *reg,
 		if (fd < 0)
 			return errno == ENOENT && !create ? -ENOENT :
 			       cs_err_set(err, errno, "open registry entry %s", name);
-		while (flock(fd, LOCK_EX) < 0) {
-			if (errno != EINTR) {
-				int r = cs_err_set(err, errno, "lock registry entry %s", name);
-				close(fd);
-				return r;
-			}
+		int lr = lock_within(fd, timeout_ms);
+		if (lr < 0) {
+			int r = lr == -EBUSY ?
+				cs_err_set(err, EBUSY, "registry entry %s: its lock was not free within %d s "
+					   "(a login or stop of that user is under way or stuck)",
+					   name, timeout_ms / 1000) :
+				cs_err_set(err, -lr, "lock registry entry %s", name);
+			close(fd);
+			return r;
 		}
 		/* The previous holder may have unlinked the entry (teardown)
 		 * while we waited: then our lock is on a dead inode. Only a
@@ -61,13 +95,19 @@ static int reg_lock(int statefd, uid_t uid, bool create, struct cs_reg *reg,
 
 int cs_reg_lock(int statefd, uid_t uid, struct cs_reg *reg, struct cs_err *err)
 {
-	return reg_lock(statefd, uid, true, reg, err);
+	return reg_lock(statefd, uid, true, CS_REG_WAIT_MS, reg, err);
 }
 
 int cs_reg_lock_existing(int statefd, uid_t uid, struct cs_reg *reg,
 			 struct cs_err *err)
 {
-	return reg_lock(statefd, uid, false, reg, err);
+	return reg_lock(statefd, uid, false, CS_REG_WAIT_MS, reg, err);
+}
+
+int cs_reg_lock_existing_within(int statefd, uid_t uid, int timeout_ms, struct cs_reg *reg,
+				struct cs_err *err)
+{
+	return reg_lock(statefd, uid, false, timeout_ms, reg, err);
 }
 
 void cs_reg_unlock(struct cs_reg *reg)

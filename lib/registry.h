@@ -53,14 +53,21 @@ struct cs_reg {
 };
 
 /*
- * Lock the entry of uid, creating an empty file when there is none. Blocks
- * until the lock is ours. Handles the unlink race: a file that was removed
- * by the previous holder while we waited is detected and we retry.
+ * Lock the entry of uid, creating an empty file when there is none. Waits
+ * for the lock at most CS_REG_WAIT_MS (then -EBUSY): a holder is never
+ * waited for without a bound. The module holds it for at most about 25 s
+ * (the helper's report, its first process' exit, an init's kill). Handles
+ * the unlink race: a file that was removed by the previous holder while we
+ * waited is detected and we retry.
  */
+#define CS_REG_WAIT_MS 60000
 int cs_reg_lock(int statefd, uid_t uid, struct cs_reg *reg, struct cs_err *err);
 /* Lock without creating: -ENOENT when no entry exists (CLI). */
 int cs_reg_lock_existing(int statefd, uid_t uid, struct cs_reg *reg,
 			 struct cs_err *err);
+/* The same with a bound of the caller's (`list` answers within seconds). */
+int cs_reg_lock_existing_within(int statefd, uid_t uid, int timeout_ms, struct cs_reg *reg,
+				struct cs_err *err);
 void cs_reg_unlock(struct cs_reg *reg);
 
 int cs_reg_read(struct cs_reg *reg, struct cs_reg_entry *e, struct cs_err *err);

@@ -30,6 +30,23 @@
 #include "pam_module/module.h"
 
 #define READY_TIMEOUT_MS 15000
+/* The helper's first process exits as soon as it has reported the init's
+ * pid; past this it is stopped or stuck, and the login is refused. */
+#define FIRST_EXIT_TIMEOUT_MS 5000
+
+/* " (it is stopped)" when /proc says pid is in state T or t: a process of
+ * the user's outside the sandbox can SIGSTOP the helper, which runs as
+ * them, and the log line then says what happened. */
+static const char *stopped_note(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (cs_read_small(AT_FDCWD, path, buf, sizeof(buf)) < 0 || !(p = strrchr(buf, ')')))
+		return "";
+	return p[1] == ' ' && (p[2] == 'T' || p[2] == 't') ?
+	       " (it is stopped: SIGSTOP from another process of the user?)" : "";
+}
 
 /* In the child, between fork and exec: only async-signal-safe calls. */
 static void __attribute__((noreturn))
@@ -239,9 +256,24 @@ int cs_spawn_init(struct cs_login *l, const char *data, pid_t *pid,
 	r = read_report(p[0], pid, err);
 	close(p[0]);
 	/* The helper's first process exits once the init is running; the
-	 * init itself is re-parented away from sshd. */
-	while (waitpid(c, &status, 0) < 0 && errno == EINTR)
-		;
+	 * init itself is re-parented away from sshd. The wait is bounded:
+	 * this runs under the user's registry lock, which `containsession
+	 * list` and `stop` and the user's other logins wait for. A child that
+	 * is not gone in time is killed and reaped, and the login refused. */
+	if (cs_child_reap(c, r < 0 ? 1000 : FIRST_EXIT_TIMEOUT_MS, &status) < 0) {
+		/* Looked at before the kill, while /proc still shows it. */
+		const char *note = stopped_note(c);
+
+		if (r < 0) {
+			size_t len = strlen(err->msg);
+			snprintf(err->msg + len, sizeof(err->msg) - len, "; helper pid %d%s",
+				 (int)c, note);
+		} else {
+			r = cs_err_set(err, ETIMEDOUT, "the helper's first process %d did not exit "
+				       "within %d s%s", (int)c, FIRST_EXIT_TIMEOUT_MS / 1000, note);
+		}
+		cs_child_kill(c, &status);
+	}
 	sigaction(SIGCHLD, &old, NULL);
 	if (*pid <= 1)
 		return r < 0 ? r : cs_err_set(err, EPROTO, "sandbox init gave no pid");

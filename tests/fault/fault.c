@@ -21,6 +21,11 @@
  * fchmod ftruncate unlink rmdir pipe setgroups setresgid setresuid execve
  * pidfd_open pidfd_send_signal pivot_root.
  *
+ * One KIND injects a state, not an error: "stopfork N" lets the Nth fork
+ * succeed and stops the child (SIGSTOP, before it runs anything), as a
+ * process of the user's could stop the helper it becomes: the module's
+ * waits for that child must each end within their bound.
+ *
  * Every injected fault is appended to $CS_FAULT_CTL.fired as
  * "KIND N PID PATH" (the harness makes that file writable for everyone: a
  * fault can fire in the module's child after it dropped to the user).
@@ -32,6 +37,7 @@
 #include <grp.h>
 #include <limits.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,14 +54,14 @@ enum kind {
 	K_UNSHARE, K_MOUNT, K_UMOUNT, K_SETNS, K_FORK, K_OPEN, K_MKDIR, K_WRITE,
 	K_FLOCK, K_FCHOWN, K_FCHMOD, K_FTRUNCATE, K_UNLINK, K_RMDIR, K_PIPE,
 	K_SETGROUPS, K_SETRESGID, K_SETRESUID, K_EXECVE, K_PIDFD_OPEN,
-	K_PIDFD_SEND_SIGNAL, K_PIVOT_ROOT, K_COUNT
+	K_PIDFD_SEND_SIGNAL, K_PIVOT_ROOT, K_STOPFORK, K_COUNT
 };
 
 static const char *const kind_names[K_COUNT] = {
 	"unshare", "mount", "umount", "setns", "fork", "open", "mkdir", "write",
 	"flock", "fchown", "fchmod", "ftruncate", "unlink", "rmdir", "pipe",
 	"setgroups", "setresgid", "setresuid", "execve", "pidfd_open",
-	"pidfd_send_signal", "pivot_root",
+	"pidfd_send_signal", "pivot_root", "stopfork",
 };
 
 static unsigned long counts[K_COUNT];
@@ -214,9 +220,17 @@ int setns(int fd, int type)
 
 pid_t fork(void)
 {
+	int stop = 0;
+	pid_t pid;
+
 	REAL(pid_t, fork, void);
 	CHECK(K_FORK, NULL);
-	return real_fork();
+	if (from_module(__builtin_return_address(0)))
+		stop = fault(K_STOPFORK, NULL) != 0;
+	pid = real_fork();
+	if (pid == 0 && stop)
+		raise(SIGSTOP);
+	return pid;
 }
 
 int openat(int dirfd, const char *path, int flags, ...)
