@@ -156,9 +156,20 @@ size_t cs_reg_prune(struct cs_reg_entry *e)
 	return j;
 }
 
+/* A field value the one-line-per-key format (and the CLI's output) can
+ * carry: names come from NSS, which a hostile source may fill with a
+ * newline ("alice\nuid=0") or terminal escapes. */
+static bool field_ok(const char *v)
+{
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return false;
+	return true;
+}
+
 static int copy_field(char *dst, size_t len, const char *v)
 {
-	if (strlen(v) >= len)
+	if (strlen(v) >= len || !field_ok(v))
 		return -EINVAL;
 	memcpy(dst, v, strlen(v) + 1);
 	return 0;
@@ -192,7 +203,7 @@ static int parse_line(char *line, struct cs_reg_entry *e)
 	if (!strcmp(line, "home"))
 		return copy_field(e->home, sizeof(e->home), v);
 	if (!strcmp(line, "cgroup")) {
-		if (e->ncgroups >= CS_REG_MAX_CGROUPS || v[0] != '/')
+		if (e->ncgroups >= CS_REG_MAX_CGROUPS || v[0] != '/' || !field_ok(v))
 			return -EINVAL;
 		return (e->cgroups[e->ncgroups++] = strdup(v)) ? 0 : -ENOMEM;
 	}
@@ -249,9 +260,16 @@ char *cs_reg_format(const struct cs_reg_entry *e)
 {
 	char *buf = NULL;
 	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	FILE *f;
 
-	if (!f)
+	/* Refused, not escaped: a name with a control character never
+	 * becomes a sandbox (lib/user.c refuses it before). */
+	if (!field_ok(e->user) || !field_ok(e->profile) || !field_ok(e->home))
+		return NULL;
+	for (size_t i = 0; i < e->ncgroups; i++)
+		if (!field_ok(e->cgroups[i]))
+			return NULL;
+	if (!(f = open_memstream(&buf, &len)))
 		return NULL;
 	fprintf(f, "version=1\nuser=%s\nuid=%u\ngid=%u\nprofile=%s\nhome=%s\n"
 		   "net_none=%d\ninit_pid=%d\ninit_start=%llu\ncreated=%lld\n",
@@ -315,7 +333,8 @@ int cs_reg_write(struct cs_reg *reg, const struct cs_reg_entry *e,
 	int r;
 
 	if (!text)
-		return cs_err_set(err, ENOMEM, "format registry entry");
+		return cs_err_set(err, EINVAL, "format registry entry %u (out of memory, or a "
+				  "control character in a name)", (unsigned)reg->uid);
 	len = strlen(text);
 	/* Truncate first, then one write: readers hold the same lock, so
 	 * nobody sees the file between the two. */

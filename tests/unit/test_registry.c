@@ -90,6 +90,40 @@ static void test_parse_rejects(void **state)
 	cs_reg_entry_free(&e);
 }
 
+/* A name from a hostile NSS source: "alice\nuid=0" would add a line of
+ * its own to the entry; an escape would reach root's terminal in list. */
+static void test_control_chars_refused(void **state)
+{
+	static const char *const bad[] = { "alice\nuid=0", "al\x1b[2Jice", "bob\r", "x\x7f", "t\tab" };
+	struct cs_reg_entry e = { 0 }, back;
+	char *text;
+
+	e.present = true;
+	e.uid = 1000;
+	e.init_pid = 4242;
+	strcpy(e.profile, "strict");
+	strcpy(e.home, "overlay");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(e.user, sizeof(e.user), "%s", bad[i]);
+		assert_null(cs_reg_format(&e));
+	}
+	strcpy(e.user, "alice");
+	strcpy(e.profile, "str\x1bict");
+	assert_null(cs_reg_format(&e));
+	strcpy(e.profile, "strict");
+	e.cgroups[0] = strdup("/sys/fs/cgroup/x\x1b/user-1000");
+	e.ncgroups = 1;
+	assert_null(cs_reg_format(&e));
+	cs_reg_entry_free(&e);
+	e = (struct cs_reg_entry){ .present = true, .uid = 1000, .init_pid = 4242 };
+	strcpy(e.user, "alice");
+	assert_non_null(text = cs_reg_format(&e));
+	free(text);
+	/* And read back: a file with such a field is corrupt. */
+	assert_true(cs_reg_parse("user=al\x1bice\ninit_pid=5\n", &back) < 0);
+	assert_true(cs_reg_parse("user=a\ninit_pid=5\ncgroup=/x\x07\n", &back) < 0);
+}
+
 static void test_holders_prune(void **state)
 {
 	struct cs_reg_entry e = { 0 };
@@ -244,6 +278,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_parse_rejects),
+		cmocka_unit_test(test_control_chars_refused),
 		cmocka_unit_test(test_holders_prune),
 		cmocka_unit_test(test_session_info),
 		cmocka_unit_test_setup_teardown(test_lock_write_remove, setup_dir, teardown_dir),
