@@ -149,6 +149,13 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 		pam_syslog(pamh, LOG_ERR, "refusing session of %s: internal error", l.user);
 		goto out;
 	}
+	/* Before anything is made: the helper is bound over the shell read
+	 * now, and must be bound over the one sshd will exec. */
+	if (cs_passwd_stable(&err) < 0) {
+		pam_syslog(pamh, LOG_ERR, "refusing session of %s (uid %u, profile %s): %s",
+			   l.user, (unsigned)l.uid, l.prof->name, err.msg);
+		goto out;
+	}
 	if (cs_sandbox_open(&l, s, &err) < 0) {
 		pam_syslog(pamh, LOG_ERR, "refusing session of %s (uid %u, profile %s): %s",
 			   l.user, (unsigned)l.uid, l.prof->name, err.msg);

@@ -62,4 +62,8 @@ int cs_spawn_init(struct cs_login *l, const char *data_user_dir,
 int cs_session_ns(struct cs_login *l, const struct cs_session *s,
 		  struct cs_err *err);
 
+/* pwstable.c: 0 when the passwd entry read now is the one sshd copied at
+ * authentication (the shell it will exec), else an error to refuse with. */
+int cs_passwd_stable(struct cs_err *err);
+
 #endif
