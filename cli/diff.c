@@ -33,35 +33,56 @@
 #include "cli/cli.h"
 #include "lib/fsutil.h"
 
-#define MAX_DEPTH 200
+#define MAX_DEPTH 200 /* the warning below says 200 */
 
-struct change {
-	char kind;
-	char *path; /* relative to the home; directories end in '/' */
-};
-
+/*
+ * The walk prints as it goes: memory is one directory's names per level
+ * (at most MAX_DEPTH levels), never the whole tree's paths, however much
+ * the user put in their layer. Each directory's entries are sorted by name
+ * with a '/' after a directory's, which makes the depth-first order the
+ * same as sorting the full paths bytewise.
+ */
 struct walk {
-	struct change *v;
-	size_t n, cap;
+	bool json;
+	size_t n;     /* changes printed */
 	bool failed;
 };
 
-static int add(struct walk *w, char kind, const char *rel, const char *name, bool dir)
+static void print_change(struct walk *w, char kind, const char *rel, const char *name, bool dir)
 {
 	char *p;
 
-	if (w->n == w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 64;
-		struct change *v = realloc(w->v, cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		w->v = v;
-		w->cap = cap;
+	if (asprintf(&p, "%s%s%s%s", rel ? rel : "", rel ? "/" : "", name, dir ? "/" : "") < 0) {
+		cli_err("out of memory");
+		w->failed = true;
+		return;
 	}
-	if (asprintf(&p, "%s%s%s%s", rel ? rel : "", rel ? "/" : "", name, dir ? "/" : "") < 0)
-		return -ENOMEM;
-	w->v[w->n++] = (struct change){ kind, p };
-	return 0;
+	if (w->json) {
+		printf("%s\n  {\"change\": \"%c\", \"path\": ", w->n ? "," : "", kind);
+		cli_json_str(stdout, p);
+		printf("}");
+	} else {
+		printf("%c ", kind);
+		cli_text_path(stdout, p);
+		printf("\n");
+	}
+	w->n++;
+	free(p);
+}
+
+/* A warning about a path of the user's: escaped like the output. */
+static void warn_path(const char *rel, const char *name, const char *what)
+{
+	fputs("containsession: warning: ", stderr);
+	if (rel)
+		cli_text_path(stderr, rel);
+	if (rel && name)
+		fputc('/', stderr);
+	if (name)
+		cli_text_path(stderr, name);
+	if (!rel && !name)
+		fputs("upper layer", stderr);
+	fprintf(stderr, ": %s\n", what);
 }
 
 /* Is the xattr name on fd "value"? fd must be a real (not O_PATH) fd. */
@@ -93,16 +114,41 @@ static bool xwhiteout(int dirfd, const char *name)
 	return r;
 }
 
-static int cmp_name(const void *a, const void *b)
+struct ent {
+	char *name;
+	bool dir;
+};
+
+/* By name, a directory's as if it ended in '/'. */
+static int cmp_ent(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	const struct ent *x = a, *y = b;
+	const unsigned char *p = (const unsigned char *)x->name, *q = (const unsigned char *)y->name;
+
+	for (;; p++, q++) {
+		int c = *p ? *p : x->dir ? '/' : 0;
+		int d = *q ? *q : y->dir ? '/' : 0;
+		if (c != d || !c)
+			return c - d;
+		if (!*p || !*q)
+			/* One ended (its '/' matched the other's): the
+			 * shorter, a directory, comes first. */
+			return *p ? 1 : *q ? -1 : 0;
+	}
 }
 
-/* The names in directory fd (not . and ..), sorted; NULL on error. */
-static char **read_names(int fd, size_t *n)
+static void free_ents(struct ent *v, size_t n)
+{
+	while (n)
+		free(v[--n].name);
+	free(v);
+}
+
+/* The entries of directory fd (not . and ..), sorted; NULL on error. */
+static struct ent *read_names(int fd, size_t *n)
 {
 	int dfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	char **names = NULL;
+	struct ent *v = NULL;
 	size_t cap = 0;
 	struct dirent *de;
 	DIR *d;
@@ -114,27 +160,33 @@ static char **read_names(int fd, size_t *n)
 		return NULL;
 	}
 	while ((de = readdir(d))) {
+		struct stat st;
+		bool dir;
+
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
+		dir = de->d_type == DT_DIR;
+		if (de->d_type == DT_UNKNOWN)
+			dir = fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+			      S_ISDIR(st.st_mode);
 		if (*n == cap) {
-			char **v = realloc(names, (cap = cap ? cap * 2 : 32) * sizeof(*v));
-			if (!v)
+			struct ent *nv = realloc(v, (cap = cap ? cap * 2 : 32) * sizeof(*nv));
+			if (!nv)
 				goto fail;
-			names = v;
+			v = nv;
 		}
-		if (!(names[*n] = strdup(de->d_name)))
+		if (!(v[*n].name = strdup(de->d_name)))
 			goto fail;
-		++*n;
+		v[(*n)++].dir = dir;
 	}
 	closedir(d);
 	if (*n)
-		qsort(names, *n, sizeof(*names), cmp_name);
-	return names ? names : calloc(1, sizeof(*names));
+		qsort(v, *n, sizeof(*v), cmp_ent);
+	return v ? v : calloc(1, sizeof(*v));
 fail:
 	closedir(d);
-	while (*n)
-		free(names[--*n]);
-	free(names);
+	free_ents(v, *n);
+	*n = 0;
 	return NULL;
 }
 
@@ -153,7 +205,7 @@ static void walk_entry(struct walk *w, int upfd, int homefd, const char *rel,
 
 	if ((S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0)) ||
 	    (S_ISREG(st.st_mode) && xwhiteout(upfd, name))) {
-		r = add(w, 'D', rel, name, false);
+		print_change(w, 'D', rel, name, false);
 	} else if (S_ISDIR(st.st_mode)) {
 		int cfd = openat(upfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		int chome = -1;
@@ -162,19 +214,18 @@ static void walk_entry(struct walk *w, int upfd, int homefd, const char *rel,
 		if (cfd < 0) {
 			/* Replaced by a symlink or removed since fstatat. */
 			if (errno != ENOENT && errno != ELOOP && errno != ENOTDIR) {
-				cli_warn("%s%s%s: %s", rel ? rel : "", rel ? "/" : "", name,
-					 strerror(errno));
+				warn_path(rel, name, strerror(errno));
 				w->failed = true;
 			}
 			return;
 		}
 		if (xattr_is(cfd, "user.overlay.opaque", "y") && in_home)
-			r = add(w, 'O', rel, name, true);
+			print_change(w, 'O', rel, name, true);
 		else if (!in_home || !S_ISDIR(hst.st_mode))
-			r = add(w, in_home ? 'M' : 'A', rel, name, true);
+			print_change(w, in_home ? 'M' : 'A', rel, name, true);
 		if (in_home && S_ISDIR(hst.st_mode))
 			chome = openat(homefd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (r == 0 && asprintf(&crel, "%s%s%s", rel ? rel : "", rel ? "/" : "", name) >= 0) {
+		if (asprintf(&crel, "%s%s%s", rel ? rel : "", rel ? "/" : "", name) >= 0) {
 			walk(w, cfd, chome, crel, depth + 1);
 			free(crel);
 		} else {
@@ -184,7 +235,7 @@ static void walk_entry(struct walk *w, int upfd, int homefd, const char *rel,
 			close(chome);
 		close(cfd);
 	} else {
-		r = add(w, in_home ? 'M' : 'A', rel, name, false);
+		print_change(w, in_home ? 'M' : 'A', rel, name, false);
 	}
 	if (r < 0) {
 		cli_err("out of memory");
@@ -194,29 +245,22 @@ static void walk_entry(struct walk *w, int upfd, int homefd, const char *rel,
 
 static void walk(struct walk *w, int upfd, int homefd, const char *rel, int depth)
 {
-	char **names;
+	struct ent *names;
 	size_t n;
 
 	if (depth > MAX_DEPTH) {
-		cli_warn("%s: deeper than %d levels, not listed", rel, MAX_DEPTH);
+		warn_path(rel, NULL, "deeper than 200 levels (MAX_DEPTH), not listed");
 		w->failed = true;
 		return;
 	}
 	if (!(names = read_names(upfd, &n))) {
-		cli_warn("read %s: %s", rel ? rel : "upper layer", strerror(errno));
+		warn_path(rel, NULL, strerror(errno));
 		w->failed = true;
 		return;
 	}
-	for (size_t i = 0; i < n; i++) {
-		walk_entry(w, upfd, homefd, rel, names[i], depth);
-		free(names[i]);
-	}
-	free(names);
-}
-
-static int cmp_change(const void *a, const void *b)
-{
-	return strcmp(((const struct change *)a)->path, ((const struct change *)b)->path);
+	for (size_t i = 0; i < n; i++)
+		walk_entry(w, upfd, homefd, rel, names[i].name, depth);
+	free_ents(names, n);
 }
 
 /* The real home, as root: its parent must be root's all the way down
@@ -279,25 +323,6 @@ static int open_upper(const struct cs_policy *pol, const char *user, struct cs_e
 	return fd;
 }
 
-static void print(const struct walk *w, bool json)
-{
-	if (json)
-		printf("[");
-	for (size_t i = 0; i < w->n; i++) {
-		if (json) {
-			printf("%s\n  {\"change\": \"%c\", \"path\": ", i ? "," : "", w->v[i].kind);
-			cli_json_str(stdout, w->v[i].path);
-			printf("}");
-		} else {
-			printf("%c ", w->v[i].kind);
-			cli_text_path(stdout, w->v[i].path);
-			printf("\n");
-		}
-	}
-	if (json)
-		printf("%s]\n", w->n ? "\n" : "");
-}
-
 int cli_diff(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -308,7 +333,7 @@ int cli_diff(struct cli *c, int argc, char **argv)
 	struct cs_policy *pol = NULL;
 	struct cs_err err = { "" };
 	struct cs_user u = { 0 };
-	struct walk w = { 0 };
+	struct walk w = { .json = false };
 	bool json = false;
 	int opt, r, upfd = -1, homefd = -1, ret = CLI_FAIL;
 
@@ -327,7 +352,7 @@ int cli_diff(struct cli *c, int argc, char **argv)
 	upfd = open_upper(pol, u.name, &err);
 	if (upfd == -ENOENT) {
 		/* Never logged in with home = overlay: nothing changed. */
-		print(&w, json);
+		printf("%s", json ? "[]\n" : "");
 		ret = CLI_OK;
 		goto out;
 	}
@@ -341,14 +366,14 @@ int cli_diff(struct cli *c, int argc, char **argv)
 		cli_err("%s", err.msg);
 		goto out;
 	}
+	w.json = json;
+	if (json)
+		printf("[");
 	walk(&w, upfd, homefd, NULL, 0);
-	qsort(w.v, w.n, sizeof(*w.v), cmp_change);
-	print(&w, json);
+	if (json)
+		printf("%s]\n", w.n ? "\n" : "");
 	ret = w.failed ? CLI_FAIL : CLI_OK;
 out:
-	for (size_t i = 0; i < w.n; i++)
-		free(w.v[i].path);
-	free(w.v);
 	if (upfd >= 0)
 		close(upfd);
 	if (homefd >= 0)

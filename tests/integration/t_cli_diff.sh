@@ -69,6 +69,30 @@ for o in json.load(sys.stdin):
 	expect_eq "$out" "$j" "diff --json says what diff says"
 fi
 
+# Names that would act on root's terminal: a raw C1 CSI (0x9b), its UTF-8
+# form (C2 9B), a bidi override (U+202E) and isolate (U+2066), and bytes
+# that are not UTF-8. None reaches the output raw, in text or JSON.
+expect_true "files with terminal controls in their names, made in a login" cs_ssh $user -- "
+	touch \"\$(printf 'c1_\\233_$tag')\" \"\$(printf 'u8_\\302\\233_$tag')\" \
+	      \"\$(printf 'bidi_\\342\\200\\256_$tag')\" \"\$(printf 'iso_\\342\\201\\246_$tag')\" \
+	      \"\$(printf 'bad_\\377_$tag')\""
+cs_wait_clean $user
+for fmt in text json; do
+	if [ $fmt = json ]; then out=$(csc diff --json $user); else out=$(csc diff $user); fi
+	for b in $'\x9b' $'\xc2' $'\xe2\x80\xae' $'\xe2\x81\xa6' $'\xff'; do
+		if printf '%s' "$out" | LC_ALL=C grep -qF -- "$b"; then
+			not_ok "diff ($fmt) printed the raw byte(s) $(printf '%s' "$b" | od -An -tx1 | tr -d ' ')"
+		else
+			ok "diff ($fmt) prints no raw $(printf '%s' "$b" | od -An -tx1 | tr -d ' ')"
+		fi
+	done
+done
+out=$(csc diff $user)
+expect_contains "$out" "A c1_\x9b_$tag" "a C1 byte is shown as \\x9b"
+expect_contains "$out" "A u8_\xc2\x9b_$tag" "U+009B is shown as its bytes"
+expect_contains "$out" "A bidi_\xe2\x80\xae_$tag" "U+202E is shown as its bytes"
+expect_contains "$(csc diff --json $user)" "\"bidi_\\u202e_$tag\"" "and in JSON as \\u202e"
+
 out=$(csc diff cstest3 2>&1)
 expect_eq 0 "$?" "diff of a user with no upper layer yet exits 0"
 cs_finish
