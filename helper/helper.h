@@ -60,6 +60,10 @@ int cs_net_loopback_up(void);
 int cs_shell_main(int argc, char **argv);
 int cs_join_main(int argc, char **argv);
 int cs_join_exec(const struct cs_session_info *si, const char *path, char **argv);
+/* locked.c: the init locks the built tree (a nested user and mount
+ * namespace); a join enters the namespaces in the order that needs. */
+int cs_lock_mounts(void);
+int cs_join_namespaces(int pidfd, pid_t pid, bool net_none);
 
 /* pty.c: a terminal of the sandbox's own devpts for a login that has one
  * (see there why). open after joining, child in the forked shell before

@@ -112,6 +112,10 @@ static int pid1(struct cs_init_opts *o)
 		return cs_fail(errno, "sethostname %s", o->hostname);
 	if (o->net_none && cs_net_loopback_up() < 0)
 		return -1;
+	/* Last, once nothing more is mounted or set in U1's namespaces:
+	 * from here on the tree cannot be remounted or unmounted. */
+	if (cs_lock_mounts() < 0)
+		return -1;
 	if (chdir("/") < 0)
 		return cs_fail(errno, "chdir /");
 	prctl(PR_SET_NAME, "cs-init", 0, 0, 0);

@@ -99,7 +99,7 @@ int cs_join_exec(const struct cs_session_info *si, const char *path, char **argv
 {
 	char cwd[PATH_MAX];
 	struct cs_pty pty, *volatile ptyp = NULL; /* volatile: read after vfork */
-	int pidfd, flags;
+	int pidfd;
 	pid_t child;
 
 	/* The login's working directory carries over: sshd has changed to the
@@ -113,12 +113,11 @@ int cs_join_exec(const struct cs_session_info *si, const char *path, char **argv
 		cs_fail(0, "your sandbox is no longer running (it was stopped); log in again");
 		return 1;
 	}
-	flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC |
-		CLONE_NEWCGROUP | (si->net_none ? CLONE_NEWNET : 0);
-	/* One call, all or nothing: either we are in every namespace of the
-	 * sandbox or in none. */
-	if (setns(pidfd, flags) < 0)
-		return cs_fail(errno, "join the sandbox of pid %d", (int)si->init_pid), 1;
+	/* Into every namespace of the sandbox (locked.c: in three steps, and
+	 * any failure ends this process, so a half-joined one never runs
+	 * anything). */
+	if (cs_join_namespaces(pidfd, si->init_pid, si->net_none) < 0)
+		return 1;
 	close(pidfd);
 	/* Joining the mount namespace put us at its root. */
 	if (chdir(cwd) < 0)

@@ -48,10 +48,24 @@ cs_policy_text | sed 's/^pids.max = 64$/pids.max = 64\ncapabilities = all/' | cs
 out=$(cs_ssh cstest1 -- '
 	cd /; umount -l "$HOME" 2>/dev/null && echo home_umount=OK
 	echo x >"$HOME/cs-escape-allcaps" 2>/dev/null && echo allcaps_home=written
+	echo capeff=$(awk "/^CapEff/ { print \$2 }" /proc/self/status)
 	mount -o remount,bind,rw /etc 2>/dev/null && echo etc_rw=OK
+	mount -o remount,bind,rw /usr 2>/dev/null && echo usr_rw=OK
+	mount -o remount,rw /usr 2>/dev/null && echo usr_rw2=OK
+	umount /usr 2>/dev/null && echo usr_umount=OK
 	echo x >>/etc/passwd 2>/dev/null && echo allcaps_passwd=written || echo allcaps_passwd=refused
 ' 2>&1)
 printf '%s\n' "$out" | sed 's/^/    all caps: /'
+capeff=$(sed -n 's/^capeff=//p' <<<"$out")
+expect_eq 1 "$(( (0x${capeff:-0} >> 21) & 1 ))" "all caps: the shell holds CAP_SYS_ADMIN (CapEff $capeff)"
+# The tree was built in the sandbox's user namespace and then locked (the
+# init moved into a nested one): its read-only binds stay read-only and
+# in place even for CAP_SYS_ADMIN.
+expect_not_contains "$out" "etc_rw=OK" "all caps: /etc cannot be remounted read-write"
+expect_not_contains "$out" "usr_rw=OK" "all caps: /usr cannot be remounted read-write (bind)"
+expect_not_contains "$out" "usr_rw2=OK" "all caps: /usr cannot be remounted read-write"
+expect_not_contains "$out" "usr_umount=OK" "all caps: /usr cannot be unmounted"
+expect_not_contains "$out" "home_umount=OK" "all caps: the home cannot be unmounted"
 expect_contains "$out" allcaps_passwd=refused "all caps: /etc/passwd stays unwritable"
 expect_false "all caps: nothing reached the real home" [ -e "$home/cs-escape-allcaps" ]
 expect_eq "" "$(find "$home" -xdev -newer "$CS_TT" -name 'cs-escape*' 2>/dev/null)" "real home unchanged"
