@@ -111,12 +111,18 @@ void cli_text_path(FILE *f, const char *s);
 enum cli_finding { CLI_OK_FINDING, CLI_WARNING, CLI_PROBLEM };
 struct cli_doctor {
 	unsigned problems, warnings;
+	/* Set by cli_doctor_pam: where pam_systemd.so runs in a service
+	 * that uses the module ("" for nowhere); for cli_doctor_bind_home. */
+	char pam_systemd_at[512];
 };
 void cli_report(struct cli_doctor *d, enum cli_finding kind, const char *fix,
 		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* doctor_stack.c: the PAM service files in pamdir, and sshd's settings
  * (sshd -T, or sshd -T -f config when config is not NULL). */
 void cli_doctor_pam(struct cli_doctor *d, const char *pamdir);
+/* doctor_home.c: what a home = bind profile lets the user plant that runs
+ * outside the sandbox (after cli_doctor_pam). */
+void cli_doctor_bind_home(struct cli_doctor *d, const struct cs_policy *pol);
 void cli_doctor_sshd(struct cli_doctor *d, const char *config);
 
 #endif

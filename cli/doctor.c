@@ -462,6 +462,8 @@ int cli_doctor(struct cli *c, int argc, char **argv)
 		check_dir(&d, "data_dir", pol->data_dir, 0755);
 	}
 	cli_doctor_pam(&d, pamdir);
+	if (pol)
+		cli_doctor_bind_home(&d, pol);
 	cli_doctor_sshd(&d, sshd_config);
 	cs_policy_free(pol);
 	fflush(stdout);

@@ -205,6 +205,8 @@ static void check_service(struct cli_doctor *d, const char *pamdir, const char *
 	}
 	cli_report(d, CLI_OK_FINDING, NULL, "PAM service %s: pam_containsession.so is session "
 		   "module %zu of %zu (%s)", name, ours + 1, s.n, s.v[ours].where);
+	if (systemd != SIZE_MAX && !d->pam_systemd_at[0])
+		snprintf(d->pam_systemd_at, sizeof(d->pam_systemd_at), "%s", s.v[systemd].where);
 	if (systemd == SIZE_MAX)
 		cli_report(d, CLI_OK_FINDING, NULL, "PAM service %s: no pam_systemd.so in the session "
 			   "stack", name);

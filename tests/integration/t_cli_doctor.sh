@@ -93,6 +93,34 @@ expect_eq 1 "$?" "a bad PAM stack makes doctor exit 1"
 expect_contains "$out" "problem: $pam/bad:1: control 'optional'" "optional is a problem"
 expect_contains "$out" "problem: PAM service bad: pam_systemd.so ($pam/common-session-test:1) runs after" \
 	"pam_systemd after the module is a problem"
+# home = bind lets the user plant what the host runs: a warning for each
+# way, where it applies (pam_systemd in a stack that uses the module, an
+# MTA), and for authorized_keys always. The test policy (no bind home)
+# gets none of them.
+out=$(csc doctor --pam-dir "$pam" --sshd-config "$CS_TT/sshd_good" 2>&1)
+expect_not_contains "$out" "home = bind" "no bind home in the test policy: no such warning"
+{
+	cs_policy_text | sed '/^\[rules\]/,$d'
+	printf '[profile bindhome]\ninherit = default\nhome = bind\n\n[rules]\ncstest1 = bindhome\n'
+} >"$CS_TT/bind.conf"
+bindline=$(grep -n '^\[profile bindhome\]' "$CS_TT/bind.conf" | cut -d: -f1)
+rm -f "$pam/bad"
+out=$("$cli" --conf "$CS_TT/bind.conf" --confdir "" doctor --pam-dir "$pam" --sshd-config "$CS_TT/sshd_good" 2>&1)
+printf '%s\n' "$out" | grep 'home = bind' | sed 's/^/    doctor: /'
+check_shape "doctor with a bind home" "$out" "$?"
+expect_contains "$out" "warning: profile bindhome ($CS_TT/bind.conf:$bindline) has home = bind: the user can write ~/.ssh/authorized_keys" \
+	"bind home: authorized_keys key options are named, with FILE:LINE"
+expect_contains "$out" "warning: profile bindhome has home = bind and pam_systemd.so runs in the PAM stack ($pam/common-session-test:1)" \
+	"bind home + pam_systemd in the stack: ~/.config/systemd/user is named"
+if [ -x /usr/sbin/sendmail ] || [ -x /usr/lib/sendmail ]; then
+	expect_contains "$out" "a mail transfer agent is installed" "bind home + an MTA: ~/.forward is named"
+else
+	expect_not_contains "$out" "mail transfer agent" "no MTA on this host: no ~/.forward warning"
+fi
+rm -f "$pam/common-session-test"
+printf 'session required pam_unix.so\nsession required pam_containsession.so\n' >"$pam/good"
+out=$("$cli" --conf "$CS_TT/bind.conf" --confdir "" doctor --pam-dir "$pam" --sshd-config "$CS_TT/sshd_good" 2>&1)
+expect_not_contains "$out" "pam_systemd.so runs in the PAM stack" "bind home without pam_systemd: no systemd warning"
 rm -f "$pam"/*
 out=$(csc doctor --pam-dir "$pam" --sshd-config "$CS_TT/sshd_good" 2>&1)
 expect_contains "$out" "warning: no PAM service in $pam uses pam_containsession.so" "no PAM service: a warning"
