@@ -160,9 +160,10 @@ static int pump_out(int fd, int out)
 	return 1;
 }
 
-/* Everything still buffered in fd, without waiting for more: once the
- * program has exited, a background process it left may hold the pty or
- * pipe open for ever. */
+/* What is still on its way in fd once the program has exited, but no
+ * more: a background process it left may hold the pty or pipe open for
+ * ever. A pty hands written bytes to the master side a moment later (the
+ * kernel pushes them from a work queue), hence the short wait for each. */
 static void drain(int fd, int out)
 {
 	if (fd < 0)
@@ -170,7 +171,7 @@ static void drain(int fd, int out)
 	fcntl(fd, F_SETFL, O_NONBLOCK);
 	for (int i = 0; i < 1024; i++) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
-		if (poll(&p, 1, 0) <= 0 || !pump_out(fd, out))
+		if (poll(&p, 1, 20) <= 0 || !pump_out(fd, out))
 			break;
 	}
 }
