@@ -59,8 +59,8 @@ expect_eq "$tag" "$(cs_ssh $user -- cat "\$HOME/entered_$tag.txt")" "a file writ
 expect_false "and it is not in the real home" [ -e "$home/entered_$tag.txt" ]
 
 # Root's terminal never becomes the entered program's: run enter on a real
-# pty (what an admin's terminal is) and compare controlling ttys
-# (/proc/PID/stat field 7, tty_nr). The program gets a fresh pty of its
+# pty (what an admin's terminal is) and compare the terminal the program
+# holds with root's. The program gets a fresh pty of its
 # own in its own session, with root's window size; its exit status comes
 # back. With stdin not a tty (still a terminal on stdout), pipes: no tty
 # at all.
@@ -87,11 +87,19 @@ PY
 }
 printf -v cscq '%q ' "$cli" --conf "$CS_POLICY" --confdir "$CS_POLICY_DIR"
 # shellcheck disable=SC2016 # expanded by the bash on the pty / in the sandbox
-out=$(onpty 'echo root_tty=$(cut -d" " -f7 /proc/$$/stat); '"$cscq"' enter '$user' sh -c '\''echo in_tty=$(cut -d" " -f7 /proc/$$/stat); test -t 0 && echo in_isatty; echo size=$(stty size); echo fd1=$(readlink /proc/$$/fd/1); exit 5'\''; echo rc=$?; '"$cscq"' enter '$user' sh -c '\''echo pipe_tty=$(cut -d" " -f7 /proc/$$/stat); echo pipe_fd0=$(readlink /proc/$$/fd/0); echo pipe_fd1=$(readlink /proc/$$/fd/1)'\'' </dev/null')
-root_tty=$(sed -n 's/^root_tty=//p' <<<"$out")
+out=$(onpty 'echo root_tty=$(cut -d" " -f7 /proc/$$/stat) root_term=$(stat -L -c %d:%i /proc/$$/fd/0); '"$cscq"' enter '$user' sh -c '\''echo in_tty=$(cut -d" " -f7 /proc/$$/stat); for f in 0 1 2; do echo in_fd$f=$(stat -L -c %d:%i /proc/$$/fd/$f); done; test -t 0 && echo in_isatty; echo size=$(stty size); exit 5'\''; echo rc=$?; '"$cscq"' enter '$user' sh -c '\''echo pipe_tty=$(cut -d" " -f7 /proc/$$/stat); echo pipe_fd0=$(readlink /proc/$$/fd/0); echo pipe_fd1=$(readlink /proc/$$/fd/1)'\'' </dev/null')
+root_tty=$(sed -n 's/^root_tty=\([0-9]*\) .*/\1/p' <<<"$out")
+root_term=$(sed -n 's/^root_tty=.* root_term=//p' <<<"$out")
 in_tty=$(sed -n 's/^in_tty=//p' <<<"$out")
-expect_true "enter ran on a pty (root's tty_nr '$root_tty')" [ -n "$root_tty" ] && [ "$root_tty" != 0 ]
-expect_ne "$root_tty" "$in_tty" "the entered program's controlling tty is not root's terminal"
+expect_true "enter ran on a pty (root's tty_nr '$root_tty', device:inode $root_term)" \
+	[ -n "$root_tty" ] && [ "$root_tty" != 0 ] && [ -n "$root_term" ]
+# tty_nr alone cannot tell the ptys apart: every devpts instance (the
+# sandbox has its own) numbers its ptys from 0. The terminal file itself
+# (device and inode of what fds 0-2 are) can; and a controlling tty needs
+# a session that holds it, which the program's new session does not.
+for f in 0 1 2; do
+	expect_ne "$root_term" "$(sed -n "s/^in_fd$f=//p" <<<"$out")" "the entered program's fd $f is not root's terminal"
+done
 expect_true "it has a controlling tty of its own (tty_nr '$in_tty')" [ -n "$in_tty" ] && [ "$in_tty" != 0 ]
 expect_contains "$out" "in_isatty" "its stdin is a terminal (the fresh pty)"
 expect_contains "$out" "size=33 101" "root's window size is the program's"
