@@ -106,8 +106,9 @@ expect_not_contains "$out" "home = bind" "no bind home in the test policy: no su
 bindline=$(grep -n '^\[profile bindhome\]' "$CS_TT/bind.conf" | cut -d: -f1)
 rm -f "$pam/bad"
 out=$("$cli" --conf "$CS_TT/bind.conf" --confdir "" doctor --pam-dir "$pam" --sshd-config "$CS_TT/sshd_good" 2>&1)
+rc=$?
 printf '%s\n' "$out" | grep 'home = bind' | sed 's/^/    doctor: /'
-check_shape "doctor with a bind home" "$out" "$?"
+check_shape "doctor with a bind home" "$out" "$rc"
 expect_contains "$out" "warning: profile bindhome ($CS_TT/bind.conf:$bindline) has home = bind: the user can write ~/.ssh/authorized_keys" \
 	"bind home: authorized_keys key options are named, with FILE:LINE"
 expect_contains "$out" "warning: profile bindhome has home = bind and pam_systemd.so runs in the PAM stack ($pam/common-session-test:1)" \
