@@ -1016,7 +1016,7 @@ cs_verify_host_clean() {
 		while IFS= read -r line; do
 			echo "cgroup $line"
 			bad=1
-		done < <(find "$dir" -maxdepth 3 -type d -name "$CS_USER_PREFIX-*" 2>/dev/null)
+		done < <(find "$dir" -maxdepth 3 -type d -name "$CS_CG_NAME" 2>/dev/null)
 	done < <(cs_cgroup_dirs "$BASHPID")
 	if [ -n "${CS__DONE_T:-}" ] && [ -e "$CS__DONE_T" ] && [ -z "${CS_KEEP_T:-}" ]; then
 		echo "$CS__DONE_T still there"
