@@ -36,10 +36,21 @@ CFLAGS   := $(filter-out -D_FORTIFY_SOURCE=2,$(CFLAGS))
 LDFLAGS  += -fsanitize=address,undefined
 endif
 
-PKGS_BUILD := gcc make pkg-config libpam0g-dev libcap-ng-dev libseccomp-dev libsystemd-dev
-PKGS_TEST  := libcmocka-dev openssh-server openssh-client rsync passwd procps \
-              util-linux iproute2 psmisc mandoc python3 tmux screen
-PKGS_DEMO  := openssh-server openssh-client passwd procps
+# Debian package names; the same on Debian 12 and 13. gcc only recommends
+# libc6-dev (libc.a, for the static helper), so it is named.
+PKGS_BUILD   := gcc libc6-dev make pkg-config libpam0g-dev libcap-ng-dev \
+                libseccomp-dev libsystemd-dev
+# What tests/lib/sshd.sh (the private sshd of the tests, the demo and the
+# benchmarks) runs: sshd, the clients, useradd, ps, ss, python3 (xattr probe).
+PKGS_HARNESS := openssh-server openssh-client openssh-sftp-server passwd procps \
+                iproute2 util-linux python3
+# clang and libclang-rt-dev are the release's default LLVM (Debian 12: 14,
+# Debian 13: 19) through llvm-defaults' metapackages, so no version is
+# named here; libclang-rt-dev holds libFuzzer and the sanitizer runtimes.
+# tmux, screen: t_pty_inside runs them in a sandbox's pty.
+PKGS_TEST    := $(PKGS_HARNESS) libcmocka-dev clang libclang-rt-dev rsync psmisc mandoc \
+                tmux screen
+PKGS_DEMO    := $(PKGS_HARNESS)
 
 CONFIG_SRC := $(wildcard config/*.c)
 LIB_SRC    := $(wildcard lib/*.c)
@@ -63,11 +74,14 @@ LIBS_SECCOMP := $(shell pkg-config --libs libseccomp 2>/dev/null || echo -lsecco
 # sd-bus, for the systemd cgroup backend (lib/cgroup_systemd.c).
 LIBS_SYSTEMD := $(shell pkg-config --libs libsystemd 2>/dev/null || echo -lsystemd)
 
-.PHONY: all install uninstall deps deps-build deps-test check check-unit bench deps-bench \
+.PHONY: all units install uninstall deps deps-build deps-test check check-unit bench deps-bench \
         deps-vm check-vm \
         check-asan check-integration check-fuzz fuzz demo clean
 
-all: $(MODULE) $(HELPER) $(REAPER) $(if $(CLI_SRC),$(CLI)) $(UNITS)
+# The product only: the unit tests (cmocka, a test dependency) are built by
+# check-unit / `make units`.
+all: $(MODULE) $(HELPER) $(REAPER) $(if $(CLI_SRC),$(CLI))
+units: $(UNITS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -208,7 +222,8 @@ $(FAULT_SO): tests/fault/fault.c
 # with clang into build-fuzz/. `make fuzz` runs FUZZ_TIME seconds on a
 # working corpus seeded from tests/fuzz/corpus; `make check-fuzz` is the
 # short bounded run of `make check`.
-FUZZ_CC   ?= $(shell command -v clang-14 || command -v clang || echo clang)
+# The unversioned clang of the `clang` package, else the newest clang-N.
+FUZZ_CC   ?= $(shell command -v clang || ls /usr/bin/clang-[0-9]* 2>/dev/null | sort -V | tail -n 1 | grep . || echo clang)
 FUZZ_TIME ?= 300
 FUZZ_BIN  := build-fuzz/fuzz_policy
 $(FUZZ_BIN): tests/fuzz/fuzz_policy.c $(CONFIG_SRC) $(wildcard config/*.h)

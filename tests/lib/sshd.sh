@@ -11,8 +11,9 @@
 #   $CS_T                     temp dir, root-owned 0755, under /run (not /tmp:
 #                             sshd's StrictModes rejects an AuthorizedKeysFile
 #                             below a group/world-writable directory)
-#   /usr/local/sbin/sshd-cstest  symlink to /usr/sbin/sshd (only if missing;
-#                             removed only if we made it)
+#   /usr/local/sbin/sshd-cstest  symlink to /usr/sbin/sshd, only for an sshd
+#                             without PAMServiceName (before OpenSSH 10.0) and
+#                             only if missing; removed only if we made it
 #   /etc/pam.d/sshd-cstest    copy of /etc/pam.d/sshd + our session line
 #                             (CS_NO_MODULE=1: without it)
 #   /run/sshd                 sshd's privilege separation dir, only if missing
@@ -77,7 +78,10 @@
 CS_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CS_TOP=$(cd "$CS_LIB_DIR/../.." && pwd)
 CS_HOST=127.0.0.1
-CS_SSHD_BIN=/usr/local/sbin/sshd-cstest
+# The program-name symlink for sshd before 9.8 (cs__pam_service_setup);
+# CS_SSHD_BIN is what setup chose to start: the symlink or the real sshd.
+CS_SSHD_LINK=/usr/local/sbin/sshd-cstest
+CS_SSHD_BIN=${CS_SSHD_BIN:-$CS_SSHD_LINK}
 CS_REAL_SSHD=${CS_REAL_SSHD:-/usr/sbin/sshd}
 CS_PAM_FILE=/etc/pam.d/sshd-cstest
 CS_PAM_SOURCE=${CS_PAM_SOURCE:-/etc/pam.d/sshd}
@@ -208,6 +212,49 @@ cs__pick_port() {
 	return 1
 }
 
+# cs_sshd_accepts 'KEYWORD VALUE': does the real sshd take this config
+# line? Asked of sshd itself (sshd -t on that line alone, with the test host
+# key; needs $CS_T and the privsep dir), never inferred from its version:
+# PAMServiceName came in OpenSSH 10.0, PerSourcePenalties in 9.8, and
+# distributions backport. Used for the harness's, the demo's and the
+# benchmarks' sshd (they all start it here).
+cs_sshd_accepts() {
+	"$CS_REAL_SSHD" -t -f /dev/null -o "HostKey=$CS_T/ssh_host_ed25519_key" -o "$1" \
+		>/dev/null 2>&1
+}
+
+# How this sshd is made to use the PAM service sshd-cstest. OpenSSH 10.0+:
+# PAMServiceName, and sshd runs as itself. Before 9.8 sshd took the service
+# from the name it was started by: the symlink $CS_SSHD_LINK. 9.8 and 9.9 have
+# neither (always "sshd"): refused, the tests would not see the module.
+# PerSourcePenalties (9.8+) is turned off: the tests' own failed logins from
+# 127.0.0.1 would otherwise lock their clients out for a while.
+cs__pam_service_setup() {
+	CS__SSHD_EXTRA=
+	if cs_sshd_accepts 'PerSourcePenalties no'; then
+		CS__SSHD_EXTRA+=$'PerSourcePenalties no\n'
+	fi
+	if cs_sshd_accepts "PAMServiceName ${CS_PAM_FILE##*/}"; then
+		CS__SSHD_EXTRA+="PAMServiceName ${CS_PAM_FILE##*/}"$'\n'
+		CS_SSHD_BIN=$CS_REAL_SSHD
+		export CS_SSHD_BIN
+		return 0
+	fi
+	if [ -n "$CS__SSHD_EXTRA" ]; then
+		cs_log "$CS_REAL_SSHD takes PerSourcePenalties but not PAMServiceName (OpenSSH 9.8/9.9):"
+		cs_log "its PAM service is always 'sshd', so it cannot run the tests' own PAM stack"
+		return 1
+	fi
+	CS_SSHD_BIN=$CS_SSHD_LINK
+	export CS_SSHD_BIN
+	if [ ! -L "$CS_SSHD_LINK" ]; then
+		mkdir -p "$(dirname "$CS_SSHD_LINK")"
+		ln -s "$CS_REAL_SSHD" "$CS_SSHD_LINK" || return 1
+		CS__MADE_SYMLINK=1
+		CS__WAS_SYMLINK=1
+	fi
+}
+
 cs__write_sshd_config() {
 	cat >"$CS_SSHD_CONFIG" <<EOF
 # Written by tests/lib/sshd.sh for $CS_SSHD_BIN; removed with $CS_T.
@@ -231,6 +278,8 @@ LogLevel VERBOSE
 # Keep "Last login" and the motd out of the tests' output.
 PrintMotd no
 PrintLastLog no
+# What this sshd takes of PAMServiceName, PerSourcePenalties (cs__pam_service_setup).
+${CS__SSHD_EXTRA:-}
 EOF
 	chmod 0644 "$CS_SSHD_CONFIG"
 }
@@ -340,8 +389,8 @@ cs__start_sshd() {
 			pre=(env "LD_PRELOAD=$CS_SSHD_PRELOAD" "CS_FAULT_CTL=$CS_FAULT_CTL")
 		# -D: stay in the foreground (as our child, so it can be waited
 		# for); it still writes PidFile. Started by its full path: sshd
-		# re-executes itself by argv[0], and takes the PAM service name
-		# from it.
+		# re-executes itself by argv[0], and before OpenSSH 9.8 took the
+		# PAM service name from it (cs__pam_service_setup).
 		"${pre[@]}" "$CS_SSHD_BIN" -D -f "$CS_SSHD_CONFIG" -E "$CS_SSHD_LOG" \
 			</dev/null >>"$CS_T/sshd.out" 2>&1 {CS__LOCK_FD}<&- &
 		pid=$!
@@ -427,9 +476,9 @@ cs_env_setup() {
 		cs_log "users left over from an earlier run:$stale — remove them (userdel -r NAME)."
 		return 1
 	fi
-	if [ -e "$CS_SSHD_BIN" ] || [ -L "$CS_SSHD_BIN" ]; then
-		if [ "$(readlink "$CS_SSHD_BIN")" != "$CS_REAL_SSHD" ]; then
-			cs_log "$CS_SSHD_BIN exists and is not a symlink to $CS_REAL_SSHD"
+	if [ -e "$CS_SSHD_LINK" ] || [ -L "$CS_SSHD_LINK" ]; then
+		if [ "$(readlink "$CS_SSHD_LINK")" != "$CS_REAL_SSHD" ]; then
+			cs_log "$CS_SSHD_LINK exists and is not a symlink to $CS_REAL_SSHD"
 			return 1
 		fi
 	fi
@@ -504,12 +553,7 @@ cs_env_setup() {
 		CS__MADE_PRIVSEP=1
 		CS__WAS_PRIVSEP=1
 	fi
-	if [ ! -L "$CS_SSHD_BIN" ]; then
-		mkdir -p "$(dirname "$CS_SSHD_BIN")"
-		ln -s "$CS_REAL_SSHD" "$CS_SSHD_BIN" || return 1
-		CS__MADE_SYMLINK=1
-		CS__WAS_SYMLINK=1
-	fi
+	cs__pam_service_setup || return 1
 
 	# sshd runs in this shell's cgroups; the module puts ./cstest-<pid>
 	# below them.
@@ -939,7 +983,7 @@ cs_env_cleanup() {
 
 	if [ -n "${CS__MADE_PAM:-}" ]; then rm -f "$CS_PAM_FILE"; CS__MADE_PAM=; fi
 	if [ -n "${CS__MADE_SYMLINK:-}" ]; then
-		[ "$(readlink "$CS_SSHD_BIN")" = "$CS_REAL_SSHD" ] && rm -f "$CS_SSHD_BIN"
+		[ "$(readlink "$CS_SSHD_LINK")" = "$CS_REAL_SSHD" ] && rm -f "$CS_SSHD_LINK"
 		CS__MADE_SYMLINK=
 	fi
 	if [ -n "${CS__MADE_PRIVSEP:-}" ]; then rmdir "$CS_PRIVSEP_DIR" 2>/dev/null; CS__MADE_PRIVSEP=; fi
@@ -981,8 +1025,8 @@ cs_env_touched() { [ -n "${CS__HAD_LOCK:-}" ]; }
 cs_verify_host_clean() {
 	local bad=0 uid name key dir line p
 	cs_env_touched || return 0
-	if [ -n "${CS__WAS_SYMLINK:-}" ] && [ -L "$CS_SSHD_BIN" ]; then
-		echo "$CS_SSHD_BIN (made by us) still there"; bad=1
+	if [ -n "${CS__WAS_SYMLINK:-}" ] && [ -L "$CS_SSHD_LINK" ]; then
+		echo "$CS_SSHD_LINK (made by us) still there"; bad=1
 	fi
 	if [ -n "${CS__WAS_PRIVSEP:-}" ] && [ -e "$CS_PRIVSEP_DIR" ]; then
 		echo "$CS_PRIVSEP_DIR (made by us) still there"; bad=1
