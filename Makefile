@@ -75,7 +75,7 @@ LIBS_SECCOMP := $(shell pkg-config --libs libseccomp 2>/dev/null || echo -lsecco
 LIBS_SYSTEMD := $(shell pkg-config --libs libsystemd 2>/dev/null || echo -lsystemd)
 
 .PHONY: all units install uninstall deps deps-build deps-test check check-unit bench deps-bench \
-        deps-vm check-vm \
+        deps-vm check-vm check-fresh \
         check-asan check-integration check-fuzz fuzz demo clean
 
 # The product only: the unit tests (cmocka, a test dependency) are built by
@@ -121,6 +121,8 @@ $(SECCOMP_H): $(GENBPF)
 
 $(BUILD)/helper/seccomp.o $(BUILD)/tests/test_seccomp: $(SECCOMP_H)
 $(BUILD)/tests/test_seccomp: helper/seccomp.c
+# The unit test of doctor's sshd -T reading compiles the file itself.
+$(BUILD)/tests/test_sshd_settings: cli/sshd_settings.c cli/sshd_settings.h
 
 # The idle sandbox's PID 1 (helper/reaper.c): freestanding, a few pages.
 $(REAPER): helper/reaper.c
@@ -281,6 +283,15 @@ CS_VM_RELEASES ?= bookworm trixie
 check-vm: deps-vm
 	@rc=0; for r in $(CS_VM_RELEASES); do vm/check $$r || { s=$$?; \
 		[ $$rc = 1 ] || rc=$$s; [ $$s = 77 ] || rc=1; }; done; exit $$rc
+
+# make check (FRESH_TARGETS="demo check": both) in a fresh Debian userspace
+# of RELEASE made by mmdebstrap (variant important + make), entered by
+# pivot_root in private mount and PID namespaces; see scripts/check-fresh.
+RELEASE       ?= trixie
+FRESH_TARGETS ?= check
+check-fresh:
+	@scripts/apt-install mmdebstrap
+	RELEASE=$(RELEASE) FRESH_TARGETS="$(FRESH_TARGETS)" scripts/check-fresh
 
 demo:
 	@scripts/apt-install $(PKGS_BUILD) $(PKGS_DEMO)

@@ -117,12 +117,19 @@ struct cli_doctor {
 };
 void cli_report(struct cli_doctor *d, enum cli_finding kind, const char *fix,
 		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-/* doctor_stack.c: the PAM service files in pamdir, and sshd's settings
- * (sshd -T, or sshd -T -f config when config is not NULL). */
+/* doctor_stack.c: the PAM service files in pamdir; the session stack of
+ * the service sshd uses (sandboxes: the policy sandboxes someone, so its
+ * absence is a problem). */
 void cli_doctor_pam(struct cli_doctor *d, const char *pamdir);
+void cli_doctor_sshd_pam_service(struct cli_doctor *d, const char *pamdir, const char *name,
+				 const char *how, bool sandboxes);
 /* doctor_home.c: what a home = bind profile lets the user plant that runs
  * outside the sandbox (after cli_doctor_pam). */
 void cli_doctor_bind_home(struct cli_doctor *d, const struct cs_policy *pol);
-void cli_doctor_sshd(struct cli_doctor *d, const char *config);
+/* doctor_sshd.c: sshd's settings (sshd -T, with -f config when config is
+ * not NULL) for nobody and for each user and group the policy (NULL: not
+ * loaded) sandboxes, and the stack of its PAM service in pamdir. */
+void cli_doctor_sshd(struct cli_doctor *d, const char *config, const char *pamdir,
+		     const struct cs_policy *pol);
 
 #endif

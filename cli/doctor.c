@@ -2,8 +2,8 @@
 /*
  * containsession doctor: can this host run sandboxes, and does anything let
  * a login get around them? Host side here (kernel, user namespaces, overlay,
- * cgroups, policy, helper); the PAM stacks and sshd's settings are in
- * doctor_stack.c. Every finding is one line, and every problem says how to
+ * cgroups, policy, helper); the PAM stacks are in doctor_stack.c, sshd's
+ * settings in doctor_sshd.c. Every finding is one line, and every problem says how to
  * fix it. doctor changes nothing on the host: the overlay probe runs in a
  * child's own user and mount namespaces, as nobody.
  */
@@ -464,7 +464,7 @@ int cli_doctor(struct cli *c, int argc, char **argv)
 	cli_doctor_pam(&d, pamdir);
 	if (pol)
 		cli_doctor_bind_home(&d, pol);
-	cli_doctor_sshd(&d, sshd_config);
+	cli_doctor_sshd(&d, sshd_config, pamdir, pol);
 	cs_policy_free(pol);
 	fflush(stdout);
 	return d.problems ? CLI_FAIL : CLI_OK;

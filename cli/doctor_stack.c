@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * containsession doctor, the login side: where pam_containsession sits in
- * each PAM service that names it, and which sshd settings let a login do
- * things outside its sandbox (sshd itself, not the user's shell, does them).
+ * each PAM service that names it, and in the service sshd uses. sshd's
+ * settings are checked in doctor_sshd.c.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -15,7 +15,6 @@
 
 #include "cli/cli.h"
 
-#define SSHD_PATH "/usr/sbin/sshd"
 #define MAX_INCLUDE_DEPTH 8
 #define MODULE_NAME "pam_containsession"
 
@@ -265,160 +264,38 @@ void cli_doctor_pam(struct cli_doctor *d, const char *pamdir)
 			   "nobody is sandboxed", pamdir);
 }
 
-/* ---- sshd ------------------------------------------------------------------ */
-
-/* Run argv, stdout and stderr into *out; returns the wait status or -1. */
-static int run_capture(char *const argv[], char **out)
+/* The PAM service sshd uses (doctor_sshd.c found its name; how says how):
+ * does its session stack run the module? A login through a service
+ * without it is not sandboxed, whatever the other services say. */
+void cli_doctor_sshd_pam_service(struct cli_doctor *d, const char *pamdir, const char *name,
+				 const char *how, bool sandboxes)
 {
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	int p[2], status;
-	pid_t pid;
+	struct stack s = { 0 };
+	char path[4096], fix[4300];
+	size_t ours = SIZE_MAX;
+	struct stat st;
 
-	*out = NULL;
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return -1;
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		if (null < 0 || dup2(null, 0) < 0 || dup2(p[1], 1) < 0 || dup2(p[1], 2) < 0)
-			_exit(127);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	close(p[1]);
-	if (pid < 0) {
-		close(p[0]);
-		return -1;
-	}
-	for (;;) {
-		if (cap - len < 4096) {
-			char *b = cap < (1u << 22) ? realloc(buf, cap + 65536) : NULL;
-			if (!b)
-				break;
-			buf = b;
-			cap += 65536;
-		}
-		ssize_t r = read(p[0], buf + len, cap - len - 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		len += (size_t)r;
-	}
-	close(p[0]);
-	if (buf)
-		buf[len] = '\0';
-	*out = buf;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return status;
-}
-
-/* The value of key in `sshd -T` output (lower-case key, one space); the
- * n-th occurrence for keys that repeat (subsystem). */
-static const char *sshd_value(const char *out, const char *key, unsigned nth, char *buf,
-			      size_t len)
-{
-	size_t kl = strlen(key);
-
-	for (const char *p = out; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
-		if (strncmp(p, key, kl) || p[kl] != ' ')
-			continue;
-		if (nth--)
-			continue;
-		const char *v = p + kl + 1;
-		size_t vl = strcspn(v, "\n");
-		snprintf(buf, len, "%.*s", (int)vl, v);
-		return buf;
-	}
-	return NULL;
-}
-
-static void check_forwarding(struct cli_doctor *d, const char *out, const char *key,
-			     const char *option, const char *what)
-{
-	char v[256];
-
-	if (!sshd_value(out, key, 0, v, sizeof(v)))
-		return;
-	if (!strcmp(v, "no")) {
-		cli_report(d, CLI_OK_FINDING, NULL, "sshd: %s no", option);
+	snprintf(path, sizeof(path), "%s/%s", pamdir, name);
+	snprintf(fix, sizeof(fix), "add 'session required pam_containsession.so' to %s, or "
+		 "set PAMServiceName in sshd_config (OpenSSH 10.0+) to a service that has it",
+		 path);
+	if (strchr(name, '/') || stat(path, &st) < 0) {
+		cli_report(d, sandboxes ? CLI_PROBLEM : CLI_WARNING, fix, "sshd's PAM service %s "
+			   "(%s): %s does not exist (libpam then uses 'other'): logins through "
+			   "this sshd are not sandboxed", name, how, path);
 		return;
 	}
-	char fix[160];
-	snprintf(fix, sizeof(fix), "%s no (in a Match block for sandboxed users, at least)", option);
-	cli_report(d, CLI_PROBLEM, fix, "sshd: %s %s: %s", option, v, what);
-}
-
-void cli_doctor_sshd(struct cli_doctor *d, const char *config)
-{
-	char *argv[] = { SSHD_PATH, "-T", "-C", "user=nobody,host=localhost,addr=127.0.0.1",
-			 config ? "-f" : NULL, (char *)config, NULL };
-	char v[1024], *out = NULL;
-	int status;
-
-	if (access(SSHD_PATH, X_OK) < 0) {
-		cli_report(d, config ? CLI_PROBLEM : CLI_WARNING, "install openssh-server",
-			   "%s not found: sshd settings not checked", SSHD_PATH);
-		return;
-	}
-	status = run_capture(argv, &out);
-	if (status < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0 || !out) {
-		char first[256] = "";
-		if (out)
-			snprintf(first, sizeof(first), "%.*s", (int)strcspn(out, "\n"), out);
-		cli_report(d, config ? CLI_PROBLEM : CLI_WARNING, "run sshd -T and check what it says",
-			   "could not read sshd's settings (sshd -T%s%s): %s", config ? " -f " : "",
-			   config ? config : "", first[0] ? first : "it failed");
-		free(out);
-		return;
-	}
-	cli_report(d, CLI_OK_FINDING, NULL, "read sshd's settings for user nobody (sshd -T%s%s)",
-		   config ? " -f " : "", config ? config : "");
-
-	if (sshd_value(out, "usepam", 0, v, sizeof(v)) && strcmp(v, "yes"))
-		cli_report(d, CLI_PROBLEM, "UsePAM yes", "sshd: UsePAM %s: sshd never calls "
-			   "pam_containsession.so", v);
-	/* internal-sftp runs in sshd's own process, not through the user's
-	 * shell: the module's hand-off never happens and the files are the
-	 * host's. */
-	bool sftp_ok = true;
-	for (unsigned i = 0; sshd_value(out, "subsystem", i, v, sizeof(v)); i++)
-		if (strstr(v, "internal-sftp")) {
-			sftp_ok = false;
-			cli_report(d, CLI_PROBLEM, "Subsystem sftp /usr/lib/openssh/sftp-server "
-				   "(the external server runs through the shell, in the sandbox)",
-				   "sshd: Subsystem %s: internal-sftp serves files from sshd's own "
-				   "process, outside the sandbox", v);
-		}
-	if (sftp_ok)
-		cli_report(d, CLI_OK_FINDING, NULL, "sshd: no internal-sftp subsystem");
-	if (sshd_value(out, "forcecommand", 0, v, sizeof(v)) && strcmp(v, "none")) {
-		if (strstr(v, "internal-sftp"))
-			cli_report(d, CLI_PROBLEM, "ForceCommand none, or an external command",
-				   "sshd: ForceCommand %s: internal-sftp runs outside the sandbox", v);
-		else
-			cli_report(d, CLI_WARNING, NULL, "sshd: ForceCommand %s: it runs through the "
-				   "user's shell, so inside the sandbox; make sure it never becomes "
-				   "internal-sftp", v);
-	}
-	if (sshd_value(out, "permituserrc", 0, v, sizeof(v)) && !strcmp(v, "yes"))
-		cli_report(d, CLI_WARNING, "PermitUserRC no", "sshd: PermitUserRC yes: ~/.ssh/rc "
-			   "runs through /bin/sh, which the module covers, but it is one more path "
-			   "to keep in mind");
-	check_forwarding(d, out, "allowtcpforwarding", "AllowTcpForwarding",
-			 "sshd opens forwarded connections from the host's network, outside the "
-			 "sandbox (network = none included)");
-	check_forwarding(d, out, "allowstreamlocalforwarding", "AllowStreamLocalForwarding",
-			 "sshd makes and connects Unix sockets on the host's file system, outside "
-			 "the sandbox");
-	check_forwarding(d, out, "permittunnel", "PermitTunnel",
-			 "sshd (as root) opens tun/tap devices on the host for the login");
-	if (sshd_value(out, "x11forwarding", 0, v, sizeof(v)) && !strcmp(v, "yes"))
-		cli_report(d, CLI_WARNING, "X11Forwarding no", "sshd: X11Forwarding yes: sshd "
-			   "listens for X11 on the host for the login");
-	free(out);
+	expand(&s, pamdir, name, 0);
+	for (size_t i = 0; i < s.n && ours == SIZE_MAX; i++)
+		if (!strcmp(s.v[i].module, MODULE_NAME))
+			ours = i;
+	if (ours == SIZE_MAX)
+		cli_report(d, sandboxes ? CLI_PROBLEM : CLI_WARNING, fix, "sshd's PAM service %s "
+			   "(%s): no pam_containsession.so in its session stack: logins through "
+			   "this sshd are not sandboxed", name, how);
+	else
+		cli_report(d, CLI_OK_FINDING, NULL, "sshd's PAM service %s (%s) runs "
+			   "pam_containsession.so (session module %zu of %zu, %s)", name, how,
+			   ours + 1, s.n, s.v[ours].where);
+	stack_free(&s);
 }

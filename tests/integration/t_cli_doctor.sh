@@ -5,7 +5,10 @@
 # With --sshd-config pointing at a config with "Subsystem sftp
 # internal-sftp" it flags that (exit 1); with a tight config, no sshd
 # problem. A PAM stack with the module before pam_systemd, or optional, is
-# a problem.
+# a problem. sshd's own PAM service (pamservicename, or sshd) must run the
+# module. Match blocks that give the policy's users or a group's member
+# internal-sftp, a chroot, forwarding or PermitUserEnvironment are reported
+# for them.
 # shellcheck source=tests/lib/testlib.sh
 . "$(dirname "$0")/../lib/testlib.sh"
 
@@ -68,14 +71,60 @@ expect_contains "$out" "(fix: Subsystem sftp /usr/lib/openssh/sftp-server" "with
 
 # A tight one: no sshd problem at all.
 {
-	grep -v -i -E '^(Subsystem|AllowTcpForwarding|AllowStreamLocalForwarding|PermitTunnel|X11Forwarding|PermitUserRC)' "$CS_SSHD_CONFIG"
+	grep -v -i -E '^(Subsystem|AllowTcpForwarding|AllowStreamLocalForwarding|PermitTunnel|X11Forwarding|AllowAgentForwarding|PermitUserRC)' "$CS_SSHD_CONFIG"
 	printf '%s\n' "Subsystem sftp $CS_SFTP_SERVER" "AllowTcpForwarding no" \
-		"AllowStreamLocalForwarding no" "PermitTunnel no" "X11Forwarding no" "PermitUserRC no"
+		"AllowStreamLocalForwarding no" "PermitTunnel no" "X11Forwarding no" \
+		"AllowAgentForwarding no" "PermitUserRC no"
 } >"$CS_TT/sshd_good"
 out=$(csc doctor --sshd-config "$CS_TT/sshd_good" 2>&1)
 check_shape "doctor --sshd-config (tight)" "$out" "$?"
-expect_eq "" "$(grep -E '^(problem|warning): sshd' <<<"$out")" "a tight sshd config has no sshd finding"
+expect_eq "" "$(grep -E '^(problem|warning): sshd(:| for )' <<<"$out")" "a tight sshd config has no sshd finding"
 expect_contains "$out" "ok: sshd: AllowTcpForwarding no" "forwarding off is ok"
+expect_contains "$out" "ok: sshd: AllowAgentForwarding no" "agent forwarding is checked"
+expect_contains "$out" "ok: sshd for user cstest1 (rule $CS_POLICY:" "the policy's users are checked"
+
+# sshd's PAM service: what sshd -T calls pamservicename (OpenSSH 10.0+, set
+# by the harness where sshd takes it), else sshd.
+svc=$(awk 'tolower($1) == "pamservicename" { print $2 }' "$CS_SSHD_CONFIG")
+if [ -n "$svc" ]; then
+	if [ -z "$CS_NO_MODULE" ]; then
+		expect_contains "$out" "ok: sshd's PAM service $svc (sshd -T: pamservicename) runs pam_containsession.so" \
+			"doctor checks the stack of sshd's pamservicename"
+	fi
+else
+	svc=sshd
+	expect_contains "$out" "sshd's PAM service sshd (sshd -T names none" \
+		"without pamservicename, doctor checks the service sshd"
+fi
+
+# Match blocks give sandboxed users what the base user does not get: each
+# setting is reported for the user (named in the policy) or for a member
+# of the group (cstest3: cstestoff, also a member, is "off"), and not for
+# nobody.
+{
+	cat "$CS_TT/sshd_good"
+	printf '%s\n' "Match User cstest1" "	ForceCommand internal-sftp" "	ChrootDirectory /srv" \
+		"	PermitUserEnvironment yes" "	AllowTcpForwarding yes" \
+		"Match Group cstestgrp" "	X11Forwarding yes" "	AllowAgentForwarding yes"
+} >"$CS_TT/sshd_match"
+# Subsystem in a Match block is newer than OpenSSH 9.2: only where sshd takes it.
+printf '%s\n' "Match User cstest2" "	Subsystem sftp internal-sftp" >"$CS_TT/match_subsys"
+cat "$CS_TT/sshd_match" "$CS_TT/match_subsys" >"$CS_TT/sshd_match2"
+subsys=
+/usr/sbin/sshd -t -f "$CS_TT/sshd_match2" 2>/dev/null && subsys=1 && mv "$CS_TT/sshd_match2" "$CS_TT/sshd_match"
+out=$(csc doctor --sshd-config "$CS_TT/sshd_match" 2>&1)
+rc=$?
+check_shape "doctor --sshd-config (Match blocks)" "$out" "$rc"
+expect_eq 1 "$rc" "Match blocks for sandboxed users make doctor exit 1"
+u1='sshd for user cstest1 \(rule [^)]*\)' g3='sshd for user cstest3 \(member of group cstestgrp, rule [^)]*\)'
+for want in "^problem: $u1: ForceCommand internal-sftp: " "^problem: $u1: ChrootDirectory /srv: " \
+	"^warning: $u1: PermitUserEnvironment yes: " "^problem: $u1: AllowTcpForwarding yes: " \
+	"^warning: $g3: X11Forwarding yes: " "^warning: $g3: AllowAgentForwarding yes: " \
+	${subsys:+"^problem: sshd for user cstest2 \(rule [^)]*\): Subsystem sftp internal-sftp: "}; do
+	expect_true "doctor reports /$want/" grep -q -E -- "$want" <<<"$out"
+done
+expect_eq "" "$(grep -E '^(problem|warning): sshd: ' <<<"$out")" "nothing of the Match blocks is reported for nobody"
+expect_not_contains "$out" "cstestoff" "cstestoff (off) is not checked"
 
 # PAM stacks in a directory of our own.
 pam=$CS_TT/pam.d
@@ -122,6 +171,18 @@ rm -f "$pam/common-session-test"
 printf 'session required pam_unix.so\nsession required pam_containsession.so\n' >"$pam/good"
 out=$("$cli" --conf "$CS_TT/bind.conf" --confdir "" doctor --pam-dir "$pam" --sshd-config "$CS_TT/sshd_good" 2>&1)
 expect_not_contains "$out" "pam_systemd.so runs in the PAM stack" "bind home without pam_systemd: no systemd warning"
+expect_contains "$out" "problem: sshd's PAM service $svc (" "sshd's own service is checked in --pam-dir"
+expect_contains "$out" "): $pam/$svc does not exist" "a missing service file is a problem"
+printf 'session required pam_unix.so\n' >"$pam/$svc"
+out=$(csc doctor --pam-dir "$pam" --sshd-config "$CS_TT/sshd_good" 2>&1)
+expect_contains "$out" "problem: sshd's PAM service $svc (" "sshd's service without the module"
+expect_contains "$out" "): no pam_containsession.so in its session stack: logins through this sshd are not sandboxed" \
+	"a service without the module is a problem"
+printf 'session required pam_unix.so\n@include common-session-test\nsession required pam_containsession.so\n' >"$pam/$svc"
+out=$(csc doctor --pam-dir "$pam" --sshd-config "$CS_TT/sshd_good" 2>&1)
+expect_contains "$out" "ok: sshd's PAM service $svc (" "sshd's service with the module"
+expect_contains "$out" "runs pam_containsession.so (session module 3 of 3, $pam/$svc:3)" \
+	"its position counted through @include"
 rm -f "$pam"/*
 out=$(csc doctor --pam-dir "$pam" --sshd-config "$CS_TT/sshd_good" 2>&1)
 expect_contains "$out" "warning: no PAM service in $pam uses pam_containsession.so" "no PAM service: a warning"
