@@ -7,8 +7,7 @@
 # problem. A PAM stack with the module before pam_systemd, or optional, is
 # a problem. sshd's own PAM service (pamservicename, or sshd) must run the
 # module. Match blocks that give the policy's users or a group's member
-# internal-sftp, a chroot, forwarding or PermitUserEnvironment are reported
-# for them.
+# internal-sftp, a chroot or forwarding are reported for them.
 # shellcheck source=tests/lib/testlib.sh
 . "$(dirname "$0")/../lib/testlib.sh"
 
@@ -100,11 +99,11 @@ fi
 # Match blocks give sandboxed users what the base user does not get: each
 # setting is reported for the user (named in the policy) or for a member
 # of the group (cstest3: cstestoff, also a member, is "off"), and not for
-# nobody.
+# nobody. (PermitUserEnvironment cannot be set in a Match block.)
 {
 	cat "$CS_TT/sshd_good"
 	printf '%s\n' "Match User cstest1" "	ForceCommand internal-sftp" "	ChrootDirectory /srv" \
-		"	PermitUserEnvironment yes" "	AllowTcpForwarding yes" \
+		"	AllowTcpForwarding yes" \
 		"Match Group cstestgrp" "	X11Forwarding yes" "	AllowAgentForwarding yes"
 } >"$CS_TT/sshd_match"
 # Subsystem in a Match block is newer than OpenSSH 9.2: only where sshd takes it.
@@ -114,17 +113,24 @@ subsys=
 /usr/sbin/sshd -t -f "$CS_TT/sshd_match2" 2>/dev/null && subsys=1 && mv "$CS_TT/sshd_match2" "$CS_TT/sshd_match"
 out=$(csc doctor --sshd-config "$CS_TT/sshd_match" 2>&1)
 rc=$?
+grep -E '^(problem|warning): sshd for ' <<<"$out" | sed 's/^/    doctor (Match blocks): /'
 check_shape "doctor --sshd-config (Match blocks)" "$out" "$rc"
 expect_eq 1 "$rc" "Match blocks for sandboxed users make doctor exit 1"
 u1='sshd for user cstest1 \(rule [^)]*\)' g3='sshd for user cstest3 \(member of group cstestgrp, rule [^)]*\)'
 for want in "^problem: $u1: ForceCommand internal-sftp: " "^problem: $u1: ChrootDirectory /srv: " \
-	"^warning: $u1: PermitUserEnvironment yes: " "^problem: $u1: AllowTcpForwarding yes: " \
+	"^problem: $u1: AllowTcpForwarding yes: " \
 	"^warning: $g3: X11Forwarding yes: " "^warning: $g3: AllowAgentForwarding yes: " \
 	${subsys:+"^problem: sshd for user cstest2 \(rule [^)]*\): Subsystem sftp internal-sftp: "}; do
 	expect_true "doctor reports /$want/" grep -q -E -- "$want" <<<"$out"
 done
 expect_eq "" "$(grep -E '^(problem|warning): sshd: ' <<<"$out")" "nothing of the Match blocks is reported for nobody"
 expect_not_contains "$out" "cstestoff" "cstestoff (off) is not checked"
+expect_not_contains "$out" "could not read sshd's settings" "sshd -T -C read the Match config"
+# PermitUserEnvironment is not allowed in a Match block: the global one.
+{ cat "$CS_TT/sshd_good"; echo "PermitUserEnvironment yes"; } >"$CS_TT/sshd_pue"
+out=$(csc doctor --sshd-config "$CS_TT/sshd_pue" 2>&1)
+expect_contains "$out" "warning: sshd: PermitUserEnvironment yes: sshd sets variables from ~/.ssh/environment" \
+	"PermitUserEnvironment is reported"
 
 # PAM stacks in a directory of our own.
 pam=$CS_TT/pam.d
