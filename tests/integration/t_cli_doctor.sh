@@ -184,6 +184,7 @@ out=$(csc doctor --pam-dir "$pam" --sshd-config "$CS_TT/sshd_good" 2>&1)
 expect_contains "$out" "problem: sshd's PAM service $svc (" "sshd's service without the module"
 expect_contains "$out" "): no pam_containsession.so in its session stack: logins through this sshd are not sandboxed" \
 	"a service without the module is a problem"
+printf 'session optional pam_systemd.so\n' >"$pam/common-session-test"
 printf 'session required pam_unix.so\n@include common-session-test\nsession required pam_containsession.so\n' >"$pam/$svc"
 out=$(csc doctor --pam-dir "$pam" --sshd-config "$CS_TT/sshd_good" 2>&1)
 expect_contains "$out" "ok: sshd's PAM service $svc (" "sshd's service with the module"
