@@ -80,6 +80,10 @@ int cs_profile_format(const struct cs_profile *p, enum cs_key k, char *buf, size
 		return put(buf, len, "%s", p->seccomp ? "default" : "off");
 	case CS_K_NO_NEW_PRIVS:
 		return put(buf, len, "%s", p->no_new_privs ? "yes" : "no");
+	case CS_K_HOME_MAX:
+		return put(buf, len, "%" PRIu64, p->home_max);
+	case CS_K_TMP_MAX:
+		return put(buf, len, "%" PRIu64, p->tmp_max);
 	case CS_K_COUNT:
 		break;
 	}

@@ -22,6 +22,8 @@
 #define CS_MAX_HOSTNAME 64u
 #define CS_DEFAULT_HOSTNAME "sandbox-%u"
 #define CS_DEFAULT_PERIOD 100000u
+#define CS_DEFAULT_TMP_MAX (1ull << 30)   /* 1G */
+#define CS_DEFAULT_HOME_MAX (10ull << 30) /* 10G */
 
 /* [global] keys, in the order of cs_policy.global_origin. */
 enum cs_gkey { CS_G_CGROUP, CS_G_CGROUP_ROOT, CS_G_STATE_DIR, CS_G_DATA_DIR, CS_G_COUNT };

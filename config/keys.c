@@ -39,6 +39,10 @@ const struct cs_keyword cs_keywords[CS_NKEYWORDS] = {
 		"default | none | all | comma list of capability names" },
 	[CS_KW_PROFILE(CS_K_SECCOMP)] = { "seccomp", "profile", "default | off" },
 	[CS_KW_PROFILE(CS_K_NO_NEW_PRIVS)] = { "no_new_privs", "profile", "yes | no" },
+	[CS_KW_PROFILE(CS_K_HOME_MAX)] = { "home.max", "profile",
+		"bytes > 0 with optional K/M/G/T suffix" },
+	[CS_KW_PROFILE(CS_K_TMP_MAX)] = { "tmp.max", "profile",
+		"bytes > 0 with optional K/M/G/T suffix" },
 };
 
 const size_t cs_nkeywords = CS_NKEYWORDS;

@@ -48,6 +48,8 @@ enum cs_key {
 	CS_K_CAPABILITIES,
 	CS_K_SECCOMP,
 	CS_K_NO_NEW_PRIVS,
+	CS_K_HOME_MAX,
+	CS_K_TMP_MAX,
 	CS_K_COUNT
 };
 
@@ -77,6 +79,10 @@ struct cs_profile {
 	uint64_t caps_list;       /* bit n set: keep capability n (CS_CAPS_LIST) */
 	bool seccomp;
 	bool no_new_privs;
+	/* Bytes; 0 until resolved: a default derived from the profile
+	 * (cs_resolve), never the kernel's half of RAM. */
+	uint64_t home_max;        /* the home's upper layer, or its tmpfs */
+	uint64_t tmp_max;         /* each private tmpfs: /tmp, /run, /dev/shm */
 	/* set[k]: key k was given in this profile or an ancestor (after
 	 * resolution); unset limits are not written to the cgroup. */
 	bool set[CS_K_COUNT];

@@ -149,8 +149,32 @@ static void check_rules(struct cs_build *b)
 	}
 }
 
+/*
+ * The bounds a profile does not give, from what it does: a memory-backed
+ * file system (each private tmpfs, the tmpfs of an overlay-tmpfs or tmpfs
+ * home) gets half of memory.max, at most CS_DEFAULT_TMP_MAX, and that
+ * when memory.max is max; a persistent overlay upper CS_DEFAULT_HOME_MAX.
+ * After inheritance, so a child's memory.max counts.
+ */
+static void default_bounds(struct cs_policy *p)
+{
+	for (size_t i = 0; i < p->nprofiles; i++) {
+		struct cs_profile *pr = &p->profiles[i];
+		uint64_t mem = CS_DEFAULT_TMP_MAX;
+
+		if (pr->memory_max != CS_UNLIMITED && pr->memory_max / 2 < mem)
+			mem = pr->memory_max / 2 ? pr->memory_max / 2 : 1;
+		if (!pr->set[CS_K_TMP_MAX])
+			pr->tmp_max = mem;
+		if (!pr->set[CS_K_HOME_MAX])
+			pr->home_max = pr->home == CS_HOME_OVERLAY ? CS_DEFAULT_HOME_MAX : mem;
+	}
+}
+
 void cs_resolve(struct cs_build *b)
 {
 	resolve_profiles(b);
+	if (!b->oom)
+		default_bounds(b->p);
 	check_rules(b);
 }

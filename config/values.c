@@ -99,6 +99,26 @@ static int size_key(const char *v, uint64_t *out, bool zero_ok, struct cs_why *w
 	return CS_VAL_OK;
 }
 
+/* A bound on a file system: a size, never "max" (a tmpfs without size= may
+ * take half the host's RAM; a home without a bound fills data_dir). */
+static int bound_key(const char *v, uint64_t *out, struct cs_why *why)
+{
+	uint64_t x;
+
+	if (!strcmp(v, "max")) {
+		why_set(why, "must be a size: this bound cannot be lifted");
+		return CS_VAL_BAD;
+	}
+	if (size_key(v, &x, true, why) < 0)
+		return CS_VAL_BAD;
+	if (!x) {
+		why_set(why, "must be more than 0");
+		return CS_VAL_BAD;
+	}
+	*out = x;
+	return CS_VAL_OK;
+}
+
 static int strdup_to(char **dst, const char *v)
 {
 	char *s = strdup(v);
@@ -171,6 +191,10 @@ int cs_profile_set(struct cs_profile *p, enum cs_key k, const char *v, struct cs
 		if ((r = word_key(yesno_words, v, &x)) == 0)
 			p->no_new_privs = x;
 		return r;
+	case CS_K_HOME_MAX:
+		return bound_key(v, &p->home_max, why);
+	case CS_K_TMP_MAX:
+		return bound_key(v, &p->tmp_max, why);
 	case CS_K_COUNT:
 		break;
 	}
@@ -241,6 +265,8 @@ int cs_profile_copy_key(struct cs_profile *dst, const struct cs_profile *src, en
 		break;
 	case CS_K_SECCOMP: dst->seccomp = src->seccomp; break;
 	case CS_K_NO_NEW_PRIVS: dst->no_new_privs = src->no_new_privs; break;
+	case CS_K_HOME_MAX: dst->home_max = src->home_max; break;
+	case CS_K_TMP_MAX: dst->tmp_max = src->tmp_max; break;
 	case CS_K_COUNT:
 		return -1;
 	}

@@ -290,6 +290,9 @@ static void test_profile_defaults(void **state)
 	assert_int_equal(x->caps, CS_CAPS_DEFAULT);
 	assert_true(x->seccomp);
 	assert_true(x->no_new_privs);
+	/* Finite bounds even with nothing set: 1G per tmpfs, 10G of home. */
+	assert_true(x->tmp_max == 1024 * M);
+	assert_true(x->home_max == 10240 * M);
 	for (int k = 0; k < CS_K_COUNT; k++) {
 		assert_false(x->set[k]);
 		assert_null(x->origin[k].file);
@@ -318,7 +321,9 @@ static void test_every_key_set(void **state)
 		"io.weight = 10000\n"           /* 14 */
 		"capabilities = cap_net_raw,CHOWN\n" /* 15 */
 		"seccomp = off\n"               /* 16 */
-		"no_new_privs = no\n");         /* 17 */
+		"no_new_privs = no\n"           /* 17 */
+		"home.max = 3G\n"               /* 18 */
+		"tmp.max = 64m\n");             /* 19 */
 	const struct cs_profile *x = must_profile(p, "x");
 
 	assert_string_equal(x->inherit, "base");
@@ -338,6 +343,8 @@ static void test_every_key_set(void **state)
 	assert_true(x->caps_list == ((1ULL << 13) | (1ULL << 0)));
 	assert_false(x->seccomp);
 	assert_false(x->no_new_privs);
+	assert_true(x->home_max == 3072 * M);
+	assert_true(x->tmp_max == 64 * M);
 	for (int k = 0; k < CS_K_COUNT; k++) {
 		assert_true(x->set[k]);
 		assert_string_equal(x->origin[k].file, "t.conf");
@@ -345,6 +352,58 @@ static void test_every_key_set(void **state)
 		assert_int_equal(x->origin[k].line, 3 + k);
 	}
 	cs_policy_free(p);
+}
+
+/* home.max and tmp.max: derived from memory.max and the home mode after
+ * inheritance when not given; never "max", never 0, errors at FILE:LINE. */
+static void test_bounds(void **state)
+{
+	struct cs_policy *p = load_ok(
+		"[profile small]\n"
+		"memory.max = 256M\n"
+		"[profile tiny]\n"
+		"inherit = small\n"
+		"home = overlay-tmpfs\n"
+		"[profile big]\n"
+		"memory.max = 64G\n"
+		"home = tmpfs\n"
+		"[profile given]\n"
+		"inherit = small\n"
+		"tmp.max = 10M\n"
+		"home.max = 20M\n");
+	const struct cs_profile *x = must_profile(p, "small");
+
+	assert_true(x->tmp_max == 128 * M);
+	assert_true(x->home_max == 10240 * M);
+	x = must_profile(p, "tiny");
+	assert_true(x->tmp_max == 128 * M);
+	assert_true(x->home_max == 128 * M);
+	x = must_profile(p, "big");
+	assert_true(x->tmp_max == 1024 * M);
+	assert_true(x->home_max == 1024 * M);
+	x = must_profile(p, "given");
+	assert_true(x->tmp_max == 10 * M);
+	assert_true(x->home_max == 20 * M);
+	cs_policy_free(p);
+
+	static const char *const bad[][2] = {
+		{ "[profile a]\ntmp.max = max\n", "t.conf:2:" },
+		{ "[profile a]\nhome.max = max\n", "t.conf:2:" },
+		{ "[profile a]\n\ntmp.max = 0\n", "t.conf:3:" },
+		{ "[profile a]\nhome.max = 10X\n", "t.conf:2:" },
+		{ "[profile a]\nhome.max =\n", "t.conf:2:" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct cs_policy *q = NULL;
+		struct cs_diag d = { 0 };
+
+		assert_int_equal(cs_policy_load_buffer("t.conf", bad[i][0], strlen(bad[i][0]), &q, &d), -1);
+		assert_int_equal(d.nerrors, 1);
+		if (strncmp(d.errors[0], bad[i][1], strlen(bad[i][1])))
+			fail_msg("for '%s': %s", bad[i][0], d.errors[0]);
+		printf("    %s\n", d.errors[0]);
+		cs_diag_free(&d);
+	}
 }
 
 static void test_enum_keys(void **state)
@@ -705,6 +764,7 @@ int main(void)
 		cmocka_unit_test(test_profiles_sorted),
 		cmocka_unit_test(test_profile_defaults),
 		cmocka_unit_test(test_every_key_set),
+		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_enum_keys),
 		cmocka_unit_test(test_memory_keys),
 		cmocka_unit_test(test_pids_cpu_weight_keys),

@@ -292,6 +292,8 @@ static bool same_value(const struct cs_profile *a, const struct cs_profile *b, e
 	case CS_K_CAPABILITIES: return a->caps == b->caps && a->caps_list == b->caps_list;
 	case CS_K_SECCOMP: return a->seccomp == b->seccomp;
 	case CS_K_NO_NEW_PRIVS: return a->no_new_privs == b->no_new_privs;
+	case CS_K_HOME_MAX: return a->home_max == b->home_max;
+	case CS_K_TMP_MAX: return a->tmp_max == b->tmp_max;
 	default: return false;
 	}
 }
@@ -324,6 +326,8 @@ static void test_format_round_trip(void **state)
 		{ CS_K_CAPABILITIES, "cap_checkpoint_restore,kill", "cap_kill,cap_checkpoint_restore" },
 		{ CS_K_SECCOMP, "default", "default" }, { CS_K_SECCOMP, "off", "off" },
 		{ CS_K_NO_NEW_PRIVS, "yes", "yes" }, { CS_K_NO_NEW_PRIVS, "no", "no" },
+		{ CS_K_HOME_MAX, "10G", "10737418240" }, { CS_K_HOME_MAX, "1", "1" },
+		{ CS_K_TMP_MAX, "64m", "67108864" },
 	};
 	bool covered[CS_K_COUNT] = { false };
 
@@ -358,7 +362,7 @@ static void test_format_defaults_and_bounds(void **state)
 {
 	static const char *const want[CS_K_COUNT] = {
 		"", "sandbox-%u", "overlay", "private", "host", "max", "max", "max", "max",
-		"max", "100", "100", "default", "default", "yes",
+		"max", "100", "100", "default", "default", "yes", "10737418240", "1073741824",
 	};
 	struct cs_policy *p = load_ok("[profile x]\n");
 	const struct cs_profile *x = must_profile(p, "x");
