@@ -129,7 +129,8 @@ static pid_t start_init(char **av)
 	snprintf(host, sizeof(host), "bench-%s", av[0]);
 	char *argv[] = { "containsession-helper", "init", "--user", av[0], "--uid", uid,
 			 "--gid", gid, "--home", av[1], "--home-mode", av[2], "--data", av[3],
-			 "--tmp", "private", "--net", "host", "--hostname", host, NULL };
+			 "--tmp", "private", "--net", "host", "--hostname", host,
+			 "--home-max", "1073741824", "--tmp-max", "1073741824", NULL };
 	char *envp[] = { "PATH=/usr/local/bin:/usr/bin:/bin", NULL };
 
 	if (pipe2(p, O_CLOEXEC) < 0)

@@ -26,6 +26,11 @@ struct cs_init_opts {
 	bool tmp_private;
 	bool net_none;
 	const char *hostname;
+	/* Bytes: size= of the home's tmpfs (overlay-tmpfs, tmpfs) and of each
+	 * private tmpfs (/tmp, /run, /dev/shm); the profile's home.max and
+	 * tmp.max, always finite. */
+	unsigned long long home_max;
+	unsigned long long tmp_max;
 	/* Opened before the new root is staged (which may cover them). */
 	int homefd;            /* the prepared home (overlay, tmpfs or real), O_PATH */
 	int tmpfd;             /* the host's /tmp for tmp = host, or -1 */

@@ -36,6 +36,17 @@ static int parse_id(const char *s, unsigned *out)
 	return 0;
 }
 
+static int parse_bytes(const char *s, unsigned long long *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || end == s || *end || !v)
+		return -1;
+	*out = v;
+	return 0;
+}
+
 static int parse_opts(int argc, char **argv, struct cs_init_opts *o)
 {
 	unsigned v;
@@ -61,11 +72,17 @@ static int parse_opts(int argc, char **argv, struct cs_init_opts *o)
 			o->net_none = !strcmp(val, "none");
 		else if (!strcmp(k, "--hostname"))
 			o->hostname = val;
+		else if (!strcmp(k, "--home-max") && parse_bytes(val, &o->home_max) == 0)
+			;
+		else if (!strcmp(k, "--tmp-max") && parse_bytes(val, &o->tmp_max) == 0)
+			;
 		else
 			return cs_fail(EINVAL, "bad argument %s", k);
 	}
+	/* No bound means no sandbox: a tmpfs without size= may take half of
+	 * the host's RAM. */
 	if (!o->user || !o->home || o->home[0] != '/' || !o->home_mode || !o->hostname ||
-	    (o->data && o->data[0] != '/'))
+	    (o->data && o->data[0] != '/') || !o->home_max || !o->tmp_max)
 		return cs_fail(EINVAL, "missing arguments");
 	return 0;
 }

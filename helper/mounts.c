@@ -105,10 +105,14 @@ static int mount_overlay(const struct cs_init_opts *o, const char *dir, bool vol
  */
 int cs_home_prepare(const struct cs_init_opts *o)
 {
+	char opts[64];
+
+	/* home.max: the tmpfs's size, enforced by the kernel (ENOSPC). */
+	snprintf(opts, sizeof(opts), "mode=0700,size=%llu", o->home_max);
 	if (!strcmp(o->home_mode, "bind"))
 		return 0; /* the real home, read-write */
 	if (!strcmp(o->home_mode, "tmpfs")) {
-		if (mount("tmpfs", o->home, "tmpfs", MNT_FLAGS, "mode=0700") < 0)
+		if (mount("tmpfs", o->home, "tmpfs", MNT_FLAGS, opts) < 0)
 			return cs_fail(errno, "mount tmpfs on %s", o->home);
 		return 0;
 	}
@@ -117,7 +121,7 @@ int cs_home_prepare(const struct cs_init_opts *o)
 	if (!strcmp(o->home_mode, "overlay-tmpfs")) {
 		/* The upper layer on a tmpfs over DATA/<user> in this mount
 		 * namespace only: discarded with the sandbox. */
-		if (mount("tmpfs", o->data, "tmpfs", MNT_FLAGS, "mode=0700") < 0)
+		if (mount("tmpfs", o->data, "tmpfs", MNT_FLAGS, opts) < 0)
 			return cs_fail(errno, "mount tmpfs on %s", o->data);
 	} else if (strcmp(o->home_mode, "overlay")) {
 		return cs_fail(EINVAL, "unknown home mode %s", o->home_mode);

@@ -112,9 +112,17 @@ static int system_tree(void)
 	return 0;
 }
 
-static int dev_tree(void)
+/* tmpfs options "mode=MODE,size=BYTES": every tmpfs of the sandbox has a
+ * bound (without size= the kernel allows half of the host's RAM). */
+static const char *tmpfs_opts(char *buf, size_t len, const char *mode, unsigned long long size)
 {
-	char src[64], dst[PATH_MAX];
+	snprintf(buf, len, "mode=%s,size=%llu", mode, size);
+	return buf;
+}
+
+static int dev_tree(const struct cs_init_opts *o)
+{
+	char src[64], dst[PATH_MAX], opts[64];
 	static const char *const links[][2] = {
 		{ "ptmx", "pts/ptmx" }, { "fd", "/proc/self/fd" }, { "stdin", "/proc/self/fd/0" },
 		{ "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" },
@@ -147,7 +155,8 @@ static int dev_tree(void)
 		  "newinstance,ptmxmode=0666,mode=0620,max=" CS_STR(CS_PTY_MAX)) < 0)
 		return cs_fail(errno, "mount the sandbox's devpts");
 	if (mkdir(STAGE "/dev/shm", 01777) < 0 ||
-	    mount("tmpfs", STAGE "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0)
+	    mount("tmpfs", STAGE "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV,
+		  tmpfs_opts(opts, sizeof(opts), "1777", o->tmp_max)) < 0)
 		return cs_fail(errno, "mount /dev/shm");
 	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
 		snprintf(dst, sizeof(dst), STAGE "/dev/%s", links[i][0]);
@@ -159,7 +168,7 @@ static int dev_tree(void)
 
 int cs_rootfs_setup(struct cs_init_opts *o)
 {
-	char home[PATH_MAX], src[64];
+	char home[PATH_MAX], src[64], opts[64];
 
 	/* The home is built in place first, then held by an fd together
 	 * with the host /tmp: the stage on /run may cover either path. */
@@ -177,7 +186,7 @@ int cs_rootfs_setup(struct cs_init_opts *o)
 		return cs_fail(errno, "make / a slave mount");
 	if (mount("tmpfs", STAGE, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=1m") < 0)
 		return cs_fail(errno, "mount the new root");
-	if (system_tree() < 0 || dev_tree() < 0)
+	if (system_tree() < 0 || dev_tree(o) < 0)
 		return -1;
 	if (mkdir(STAGE "/proc", 0555) < 0 || mkdir(STAGE "/tmp", 01777) < 0 ||
 	    mkdir(STAGE "/run", 0755) < 0 || mkdir(STAGE "/home", 0755) < 0)
@@ -186,10 +195,12 @@ int cs_rootfs_setup(struct cs_init_opts *o)
 	 * only while a full procfs is visible: so before the old root goes. */
 	if (mount("proc", STAGE "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		return cs_fail(errno, "mount /proc");
-	if (mount("tmpfs", STAGE "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
+	if (mount("tmpfs", STAGE "/run", "tmpfs", MS_NOSUID | MS_NODEV,
+		  tmpfs_opts(opts, sizeof(opts), "0755", o->tmp_max)) < 0)
 		return cs_fail(errno, "mount /run");
 	if (o->tmp_private) {
-		if (mount("tmpfs", STAGE "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0)
+		if (mount("tmpfs", STAGE "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
+			  tmpfs_opts(opts, sizeof(opts), "1777", o->tmp_max)) < 0)
 			return cs_fail(errno, "mount /tmp");
 	} else {
 		snprintf(src, sizeof(src), "/proc/self/fd/%d", o->tmpfd);

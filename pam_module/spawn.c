@@ -210,7 +210,7 @@ static int read_report(int rfd, pid_t *pid, struct cs_err *err)
 int cs_spawn_init(struct cs_login *l, const char *data, pid_t *pid,
 		  unsigned long long *start, struct cs_err *err)
 {
-	char uid[16], gid[16], host[256] = "", hostname[65], home_mode[16];
+	char uid[16], gid[16], host[256] = "", hostname[65], home_mode[16], home_max[24], tmp_max[24];
 	struct sigaction dfl = { .sa_handler = SIG_DFL }, old;
 	int p[2], r, status;
 	pid_t c;
@@ -226,6 +226,8 @@ int cs_spawn_init(struct cs_login *l, const char *data, pid_t *pid,
 		return cs_err_set(err, EINVAL, "home mode of profile %s", l->prof->name);
 	snprintf(uid, sizeof(uid), "%u", (unsigned)l->uid);
 	snprintf(gid, sizeof(gid), "%u", (unsigned)l->gid);
+	snprintf(home_max, sizeof(home_max), "%llu", (unsigned long long)l->prof->home_max);
+	snprintf(tmp_max, sizeof(tmp_max), "%llu", (unsigned long long)l->prof->tmp_max);
 	char *argv[] = {
 		"containsession-helper", "init",
 		"--user", l->user, "--uid", uid, "--gid", gid,
@@ -233,7 +235,7 @@ int cs_spawn_init(struct cs_login *l, const char *data, pid_t *pid,
 		"--data", (char *)(data ? data : "-"),
 		"--tmp", l->prof->tmp == CS_TMP_PRIVATE ? "private" : "host",
 		"--net", l->prof->network == CS_NET_NONE ? "none" : "host",
-		"--hostname", hostname, NULL
+		"--hostname", hostname, "--home-max", home_max, "--tmp-max", tmp_max, NULL
 	};
 	char *envp[] = { "PATH=/usr/local/bin:/usr/bin:/bin", NULL };
 
