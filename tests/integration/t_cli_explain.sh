@@ -30,8 +30,10 @@ n=$(line_of "memory.max = 256M")
 expect_contains "$out" "memory.max = 268435456   # ($CS_POLICY:$n in [profile default])" "memory.max inherited from default"
 expect_contains "$out" "tmp = private   # (built-in default)" "tmp is the built-in default"
 expect_contains "$out" "state_dir = $CS_STATE_DIR   # ($CS_POLICY:" "state_dir from [global]"
+expect_contains "$out" "tmp.max = $((128 << 20))   # (built-in default)" "tmp.max: derived from memory.max (half)"
 for k in hostname home tmp network memory.max memory.high memory.swap.max pids.max cpu.max \
-	cpu.weight io.weight capabilities seccomp no_new_privs cgroup cgroup_root state_dir data_dir; do
+	cpu.weight io.weight capabilities seccomp no_new_privs home.max tmp.max cgroup cgroup_root \
+	state_dir data_dir; do
 	expect_eq 1 "$(grep -c "^$k = " <<<"$out")" "one '$k = ' line"
 done
 
