@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <dirent.h>
 #include <sched.h>
 #include <signal.h>
@@ -27,6 +28,7 @@
 #include "cli/cli.h"
 #include "lib/cgroup.h"
 #include "lib/fsutil.h"
+#include "lib/proc.h"
 
 #define NOBODY 65534
 
@@ -169,6 +171,8 @@ static int write_file(const char *path, const char *s)
 /* In the probe child: what the helper does, in miniature, as nobody. Every
  * mount is in the child's own mount namespace, which dies with it. Returns
  * a message on failure, NULL on success. */
+#define PROBE_TIMEOUT_MS 10000
+
 static const char *overlay_probe_child(char *msg, size_t len)
 {
 	int r;
@@ -244,12 +248,19 @@ static void check_overlay(struct cli_doctor *d)
 		cli_report(d, CLI_WARNING, NULL, "overlay probe not run: fork: %s", strerror(errno));
 		return;
 	}
-	n = read(p[0], msg, sizeof(msg) - 1);
+	/* Bounded: the probe runs as uid 65534, and any other process of
+	 * that uid (a daemon running as nobody) could stop it. */
+	struct pollfd pf = { .fd = p[0], .events = POLLIN };
+	n = poll(&pf, 1, PROBE_TIMEOUT_MS) > 0 ? read(p[0], msg, sizeof(msg) - 1) : -1;
 	msg[n > 0 ? n : 0] = '\0';
 	close(p[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+	if (cs_child_reap(pid, PROBE_TIMEOUT_MS, &status) < 0) {
+		cs_child_kill(pid, &status);
+		snprintf(msg, sizeof(msg), "it did not finish within %d s (killed)",
+			 PROBE_TIMEOUT_MS / 1000);
+		status = -1;
+	}
+	if (status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		cli_report(d, CLI_OK_FINDING, NULL, "an unprivileged user (uid %u) can make a user "
 			   "and mount namespace and mount overlayfs (userxattr) in it", probe_uid);
 	else

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -145,6 +147,47 @@ static void test_holders_prune(void **state)
 	assert_true(cs_reg_del_holder(&e, getpid(), me));
 	assert_int_equal(e.nholders, 0);
 	cs_reg_entry_free(&e);
+}
+
+/* A lock held for long (a login whose helper was stopped) is waited for
+ * within the caller's bound, then -EBUSY; a stopped child is reaped within
+ * its bound, by SIGKILL (#13 item 7). */
+static void test_bounded_waits(void **state)
+{
+	struct cs_err err;
+	struct cs_reg reg, reg2;
+	struct timespec t0, t1;
+	int statefd = cs_open_root_dir(tmpdir, false, 0700, &err), status;
+	pid_t c;
+	long ms;
+
+	assert_true(statefd >= 0);
+	assert_int_equal(cs_reg_lock(statefd, 78, &reg, &err), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	/* Another open file description: flock excludes it. */
+	assert_int_equal(cs_reg_lock_existing_within(statefd, 78, 300, &reg2, &err), -EBUSY);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	assert_true(ms >= 290 && ms < 2000);
+	assert_non_null(strstr(err.msg, "not free within"));
+	cs_reg_unlock(&reg);
+	assert_int_equal(cs_reg_lock_existing_within(statefd, 78, 300, &reg2, &err), 0);
+	cs_reg_unlock(&reg2);
+	close(statefd);
+
+	c = fork();
+	if (c == 0) {
+		raise(SIGSTOP);
+		_exit(0);
+	}
+	assert_int_equal(cs_child_reap(c, 200, &status), -ETIMEDOUT);
+	assert_int_equal(cs_child_kill(c, &status), 0);
+	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	c = fork();
+	if (c == 0)
+		_exit(3);
+	assert_int_equal(cs_child_reap(c, 5000, &status), 0);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 3);
 }
 
 static void test_lock_write_remove(void **state)
@@ -282,6 +325,7 @@ int main(void)
 		cmocka_unit_test(test_holders_prune),
 		cmocka_unit_test(test_session_info),
 		cmocka_unit_test_setup_teardown(test_lock_write_remove, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_bounded_waits, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_open_root_dir, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_user_dir, setup_dir, teardown_dir),
 	};
