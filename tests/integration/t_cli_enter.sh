@@ -108,6 +108,26 @@ expect_eq 0 "$(sed -n 's/^pipe_tty=//p' <<<"$out")" "stdin not a tty: no control
 expect_contains "$(grep '^pipe_fd' <<<"$out")" "pipe_fd0=pipe:" "stdin not a tty: stdin is a pipe"
 expect_contains "$(grep '^pipe_fd1' <<<"$out")" "pipe_fd1=pipe:" "and stdout a pipe, not root's terminal"
 
+# A SIGTERM sent to enter reaches the program (its trap runs, its status
+# comes back); the relay does not just die and leave it running.
+# shellcheck disable=SC2016 # expanded inside the sandbox
+csc enter $user sh -c 'trap "exit 42" TERM; sleep 30 & wait' </dev/null &
+bg=$!
+for _ in $(seq 50); do
+	pgrep -u "$uid" -x -f 'sleep 30' >/dev/null && break
+	sleep 0.1
+done
+kill -TERM "$bg"
+rc=
+for _ in $(seq 50); do
+	kill -0 "$bg" 2>/dev/null || { wait "$bg"; rc=$?; break; }
+	sleep 0.1
+done
+expect_eq 42 "$rc" "SIGTERM to enter is passed to the program (its trap's exit status)"
+[ -n "$rc" ] || { kill -KILL "$bg" 2>/dev/null; wait "$bg" 2>/dev/null; }
+pkill_sleep=$(pgrep -u "$uid" -x -f 'sleep 30')
+[ -n "$pkill_sleep" ] && kill $pkill_sleep 2>/dev/null
+
 # On the host: the entered process runs as the user, in the user's cgroup,
 # and the sandbox's PID namespace holds no root process.
 csc enter $user sleep 41 &
