@@ -111,8 +111,9 @@ expect_contains "$(grep '^pipe_fd1' <<<"$out")" "pipe_fd1=pipe:" "and stdout a p
 # A SIGTERM sent to enter reaches the program (its trap runs, its status
 # comes back); the relay does not just die and leave it running.
 # shellcheck disable=SC2016 # expanded inside the sandbox
-csc enter $user sh -c 'trap "exit 42" TERM; sleep 30 & wait' </dev/null &
-bg=$!
+"$cli" --conf "$CS_POLICY" --confdir "$CS_POLICY_DIR" enter $user \
+	sh -c 'trap "exit 42" TERM; sleep 30 & wait' </dev/null &
+bg=$! # the CLI itself (csc is a function: its $! would be a subshell)
 for _ in $(seq 50); do
 	pgrep -u "$uid" -x -f 'sleep 30' >/dev/null && break
 	sleep 0.1
