@@ -84,6 +84,8 @@ int cs_profile_format(const struct cs_profile *p, enum cs_key k, char *buf, size
 		return put(buf, len, "%" PRIu64, p->home_max);
 	case CS_K_TMP_MAX:
 		return put(buf, len, "%" PRIu64, p->tmp_max);
+	case CS_K_LIFETIME:
+		return cs_lifetime_format(p->lifetime, p->lifetime_s, buf, len);
 	case CS_K_COUNT:
 		break;
 	}

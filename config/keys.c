@@ -43,6 +43,8 @@ const struct cs_keyword cs_keywords[CS_NKEYWORDS] = {
 		"bytes > 0 with optional K/M/G/T suffix" },
 	[CS_KW_PROFILE(CS_K_TMP_MAX)] = { "tmp.max", "profile",
 		"bytes > 0 with optional K/M/G/T suffix" },
+	[CS_KW_PROFILE(CS_K_LIFETIME)] = { "lifetime", "profile",
+		"logout | processes | duration 1s..30d (N with s, m, h or d)" },
 };
 
 const size_t cs_nkeywords = CS_NKEYWORDS;

@@ -30,6 +30,10 @@ enum cs_home_mode { CS_HOME_OVERLAY, CS_HOME_OVERLAY_TMPFS, CS_HOME_BIND, CS_HOM
 enum cs_tmp_mode { CS_TMP_PRIVATE, CS_TMP_HOST };
 enum cs_net_mode { CS_NET_HOST, CS_NET_NONE };
 enum cs_caps_mode { CS_CAPS_DEFAULT, CS_CAPS_NONE, CS_CAPS_ALL, CS_CAPS_LIST };
+/* When a sandbox ends after its last login: at once (logout), once no
+ * process but its init is left (processes), or a grace period later. */
+enum cs_lifetime_mode { CS_LIFE_LOGOUT, CS_LIFE_PROCESSES, CS_LIFE_GRACE };
+#define CS_LIFETIME_MAX_S (30u * 86400u)
 
 /* Profile keys, in the order of the keyword table. */
 enum cs_key {
@@ -50,6 +54,7 @@ enum cs_key {
 	CS_K_NO_NEW_PRIVS,
 	CS_K_HOME_MAX,
 	CS_K_TMP_MAX,
+	CS_K_LIFETIME,
 	CS_K_COUNT
 };
 
@@ -83,6 +88,8 @@ struct cs_profile {
 	 * (cs_resolve), never the kernel's half of RAM. */
 	uint64_t home_max;        /* the home's upper layer, or its tmpfs */
 	uint64_t tmp_max;         /* each private tmpfs: /tmp, /run, /dev/shm */
+	enum cs_lifetime_mode lifetime;
+	uint32_t lifetime_s;      /* CS_LIFE_GRACE: seconds, 1..CS_LIFETIME_MAX_S */
 	/* set[k]: key k was given in this profile or an ancestor (after
 	 * resolution); unset limits are not written to the cgroup. */
 	bool set[CS_K_COUNT];
@@ -177,6 +184,12 @@ int cs_parse_size(const char *s, uint64_t *out);      /* 512, 4K, 2G, max */
 int cs_parse_count(const char *s, uint64_t *out);     /* 512, max; not 0 */
 int cs_parse_cpu_max(const char *s, uint64_t *quota, uint64_t *period);
 int cs_parse_weight(const char *s, uint32_t *out);    /* 1..10000 */
+/* logout | processes | DURATION (N s|m|h|d, 1 s .. 30 d); secs is set for
+ * a duration only. */
+int cs_parse_lifetime(const char *s, enum cs_lifetime_mode *mode, uint32_t *secs);
+/* The canonical text: logout, processes, or the duration in its largest
+ * whole unit ("2h", "90s"). */
+int cs_lifetime_format(enum cs_lifetime_mode mode, uint32_t secs, char *buf, size_t len);
 
 /* Printable value of key k in profile p (for explain and tests). */
 int cs_profile_format(const struct cs_profile *p, enum cs_key k,

@@ -195,6 +195,9 @@ int cs_profile_set(struct cs_profile *p, enum cs_key k, const char *v, struct cs
 		return bound_key(v, &p->home_max, why);
 	case CS_K_TMP_MAX:
 		return bound_key(v, &p->tmp_max, why);
+	case CS_K_LIFETIME:
+		return cs_parse_lifetime(v, &p->lifetime, &p->lifetime_s) < 0 ? CS_VAL_BAD :
+										 CS_VAL_OK;
 	case CS_K_COUNT:
 		break;
 	}
@@ -222,6 +225,7 @@ int cs_profile_init(struct cs_profile *p, char *name, const char *file, unsigned
 	p->caps = CS_CAPS_DEFAULT;
 	p->seccomp = true;
 	p->no_new_privs = true;
+	p->lifetime = CS_LIFE_LOGOUT;
 	p->file = file;
 	p->line = line;
 	return 0;
@@ -267,6 +271,10 @@ int cs_profile_copy_key(struct cs_profile *dst, const struct cs_profile *src, en
 	case CS_K_NO_NEW_PRIVS: dst->no_new_privs = src->no_new_privs; break;
 	case CS_K_HOME_MAX: dst->home_max = src->home_max; break;
 	case CS_K_TMP_MAX: dst->tmp_max = src->tmp_max; break;
+	case CS_K_LIFETIME:
+		dst->lifetime = src->lifetime;
+		dst->lifetime_s = src->lifetime_s;
+		break;
 	case CS_K_COUNT:
 		return -1;
 	}

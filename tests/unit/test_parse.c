@@ -323,7 +323,8 @@ static void test_every_key_set(void **state)
 		"seccomp = off\n"               /* 16 */
 		"no_new_privs = no\n"           /* 17 */
 		"home.max = 3G\n"               /* 18 */
-		"tmp.max = 64m\n");             /* 19 */
+		"tmp.max = 64m\n"              /* 19 */
+		"lifetime = 15m\n");           /* 20 */
 	const struct cs_profile *x = must_profile(p, "x");
 
 	assert_string_equal(x->inherit, "base");
@@ -345,6 +346,8 @@ static void test_every_key_set(void **state)
 	assert_false(x->no_new_privs);
 	assert_true(x->home_max == 3072 * M);
 	assert_true(x->tmp_max == 64 * M);
+	assert_int_equal(x->lifetime, CS_LIFE_GRACE);
+	assert_int_equal(x->lifetime_s, 900);
 	for (int k = 0; k < CS_K_COUNT; k++) {
 		assert_true(x->set[k]);
 		assert_string_equal(x->origin[k].file, "t.conf");
@@ -439,6 +442,14 @@ static void test_enum_keys(void **state)
 	expect_bad_value("seccomp", "none", "invalid value 'none' for seccomp: default | off");
 	expect_bad_value("no_new_privs", "true", "invalid value 'true' for no_new_privs: yes | no");
 	expect_bad_value("no_new_privs", "YES", "invalid value 'YES' for no_new_privs: yes | no");
+	for (size_t i = 0; i < 8; i++) {
+		static const char *const bad[] = { "30", "0s", "31d", "-5m", "1.5h", "15 m",
+						   "Processes", "1w" };
+		char want[160];
+		snprintf(want, sizeof(want), "invalid value '%s' for lifetime: logout | processes | "
+			 "duration 1s..30d (N with s, m, h or d)", bad[i]);
+		expect_bad_value("lifetime", bad[i], want);
+	}
 	expect_bad_value("inherit", "a b", "invalid value 'a b' for inherit: profile name");
 }
 

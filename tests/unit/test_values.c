@@ -294,6 +294,7 @@ static bool same_value(const struct cs_profile *a, const struct cs_profile *b, e
 	case CS_K_NO_NEW_PRIVS: return a->no_new_privs == b->no_new_privs;
 	case CS_K_HOME_MAX: return a->home_max == b->home_max;
 	case CS_K_TMP_MAX: return a->tmp_max == b->tmp_max;
+	case CS_K_LIFETIME: return a->lifetime == b->lifetime && a->lifetime_s == b->lifetime_s;
 	default: return false;
 	}
 }
@@ -328,6 +329,10 @@ static void test_format_round_trip(void **state)
 		{ CS_K_NO_NEW_PRIVS, "yes", "yes" }, { CS_K_NO_NEW_PRIVS, "no", "no" },
 		{ CS_K_HOME_MAX, "10G", "10737418240" }, { CS_K_HOME_MAX, "1", "1" },
 		{ CS_K_TMP_MAX, "64m", "67108864" },
+		{ CS_K_LIFETIME, "logout", "logout" }, { CS_K_LIFETIME, "processes", "processes" },
+		{ CS_K_LIFETIME, "30s", "30s" }, { CS_K_LIFETIME, "120s", "2m" },
+		{ CS_K_LIFETIME, "90m", "90m" }, { CS_K_LIFETIME, "48h", "2d" },
+		{ CS_K_LIFETIME, "30d", "30d" },
 	};
 	bool covered[CS_K_COUNT] = { false };
 
