@@ -368,6 +368,7 @@ static void test_format_defaults_and_bounds(void **state)
 	static const char *const want[CS_K_COUNT] = {
 		"", "sandbox-%u", "overlay", "private", "host", "max", "max", "max", "max",
 		"max", "100", "100", "default", "default", "yes", "10737418240", "1073741824",
+		"logout",
 	};
 	struct cs_policy *p = load_ok("[profile x]\n");
 	const struct cs_profile *x = must_profile(p, "x");
