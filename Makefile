@@ -9,6 +9,8 @@ PREFIX     ?= /usr/local
 SBINDIR    ?= $(PREFIX)/sbin
 LIBEXECDIR ?= $(PREFIX)/libexec/containsession
 MANDIR     ?= $(PREFIX)/share/man
+# systemd reads units from /usr/local/lib/systemd/system too.
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
 SYSCONFDIR ?= /etc
 PAMDIR     ?= $(shell pkg-config --variable=libdir pam 2>/dev/null | sed 's,$$,/security,;s,^/usr/lib,/lib,' || echo /lib/x86_64-linux-gnu/security)
 DESTDIR    ?=
@@ -161,6 +163,17 @@ install: $(MODULE) $(HELPER) $(REAPER) $(if $(CLI_SRC),$(CLI))
 	for m in $(wildcard man/*.[58]); do \
 		s=$${m##*.}; install -d -m 0755 $(DESTDIR)$(MANDIR)/man$$s; \
 		install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
+	@# containsession gc every 30 s (lifetimes: containsession.conf(5)).
+	@# Enabled only on a running systemd; elsewhere the files are inert
+	@# and containsession(8) gives a cron line.
+	install -d -m 0755 $(DESTDIR)$(UNITDIR)
+	sed 's,@SBINDIR@,$(SBINDIR),' systemd/containsession-gc.service.in \
+		>$(DESTDIR)$(UNITDIR)/containsession-gc.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/containsession-gc.service
+	install -m 0644 systemd/containsession-gc.timer $(DESTDIR)$(UNITDIR)/
+	if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ] && command -v systemctl >/dev/null; then \
+		systemctl daemon-reload && systemctl enable --now containsession-gc.timer || \
+			echo "warning: could not enable containsession-gc.timer" >&2; fi
 	@# Where AppArmor mediates user namespaces: Ubuntu's restriction
 	@# (23.10+), or any AppArmor 4 kernel (Debian 13), where a profile
 	@# that confines the helper must grant "userns". The profile needs
@@ -185,6 +198,12 @@ uninstall:
 	rm -f $(DESTDIR)$(LIBEXECDIR)/containsession-reaper
 	-rmdir $(DESTDIR)$(LIBEXECDIR)/session $(DESTDIR)$(LIBEXECDIR)
 	rm -f $(DESTDIR)$(SBINDIR)/containsession
+	if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ] && command -v systemctl >/dev/null; then \
+		systemctl disable --now containsession-gc.timer 2>/dev/null || true; fi
+	rm -f $(DESTDIR)$(UNITDIR)/containsession-gc.service $(DESTDIR)$(UNITDIR)/containsession-gc.timer
+	-rmdir $(DESTDIR)$(UNITDIR) $(DESTDIR)$(PREFIX)/lib/systemd
+	if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ] && command -v systemctl >/dev/null; then \
+		systemctl daemon-reload || true; fi
 	for m in $(wildcard man/*.[58]); do s=$${m##*.}; \
 		rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
 	if cmp -s config/containsession.conf $(DESTDIR)$(SYSCONFDIR)/security/containsession.conf; then \

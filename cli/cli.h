@@ -52,6 +52,10 @@ int cli_enter(struct cli *c, int argc, char **argv);
 int cli_stop(struct cli *c, int argc, char **argv);
 int cli_diff(struct cli *c, int argc, char **argv);
 int cli_doctor(struct cli *c, int argc, char **argv);
+int cli_gc(struct cli *c, int argc, char **argv);
+/* End every sandbox that is due (gc.c; list runs it first); quiet: print
+ * nothing for what was ended. 0, or -1 when some entry failed (printed). */
+int cli_gc_pass(const struct cs_policy *pol, bool quiet);
 
 /*
  * Options every verb takes after its name too: --conf, --confdir, --help.

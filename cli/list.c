@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * containsession list [--json]: the running sandboxes, from the registry.
- * Each entry is read under its lock (so never half-written) and only read:
- * holders that died are left out of the count here, but pruning the file
- * is the module's job, at the next login or logout.
+ * First it ends what is due (cli_gc_pass, as `gc` does), so what it lists
+ * is what really runs. Each entry is then read under its lock (so never
+ * half-written) and only read: holders that died are left out of the count
+ * here, but pruning the file is the module's job, at the next login or
+ * logout.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -15,6 +17,7 @@
 #include "cli/cli.h"
 #include "lib/cgstat.h"
 #include "lib/proc.h"
+#include "lib/teardown.h"
 
 #define LIST_LOCK_WAIT_MS 2000
 
@@ -25,6 +28,8 @@ struct row {
 	bool have_mem, have_tasks;
 	uint64_t mem, tasks;
 	long long age;
+	char lifetime[32];
+	long long ends_at;        /* epoch seconds, or -1 */
 };
 
 static int cmp_row(const void *a, const void *b)
@@ -70,22 +75,41 @@ static void print_table(const struct row *rows, size_t n)
 		printf("no sandbox is running\n");
 		return;
 	}
-	printf("%-16s %7s %-12s %8s %8s %9s %6s %8s\n", "USER", "UID", "PROFILE", "INIT",
-	       "SESSIONS", "MEMORY", "TASKS", "AGE");
+	printf("%-16s %7s %-12s %8s %8s %9s %6s %8s %8s %-10s %s\n", "USER", "UID", "PROFILE",
+	       "INIT", "SESSIONS", "MEMORY", "TASKS", "AGE", "IDLE", "LIFETIME", "ENDS");
 	for (size_t i = 0; i < n; i++) {
 		const struct row *r = &rows[i];
-		char mem[32] = "-", tasks[32] = "-", age[32], init[32];
+		char mem[32] = "-", tasks[32] = "-", age[32], init[32], idle[32] = "-";
+		char ends[48];
+		long long now = (long long)time(NULL);
 
 		if (r->have_mem)
 			human_bytes(r->mem, mem, sizeof(mem));
 		if (r->have_tasks)
 			snprintf(tasks, sizeof(tasks), "%" PRIu64, r->tasks);
 		human_age(r->age, age, sizeof(age));
+		if (r->e.idle_since > 0)
+			human_age(now - r->e.idle_since, idle, sizeof(idle));
+		/* When it ends: with the last logout, when its processes have
+		 * gone, or in so long (a grace that is running). */
+		if (r->sessions > 0)
+			snprintf(ends, sizeof(ends), "%s",
+				 r->e.lifetime == CS_LIFE_LOGOUT ? "at last logout" :
+				 r->e.lifetime == CS_LIFE_PROCESSES ? "after logout, when processes exit" :
+				 "after logout + grace");
+		else if (r->ends_at >= 0) {
+			char in[32];
+			human_age(r->ends_at - now, in, sizeof(in));
+			snprintf(ends, sizeof(ends), "in %s", in);
+		} else
+			snprintf(ends, sizeof(ends), "%s",
+				 r->e.lifetime == CS_LIFE_PROCESSES ? "when its processes exit" : "now");
 		/* An init that died (killed, OOM) leaves a stale entry until
 		 * the next login replaces it or the last logout removes it. */
 		snprintf(init, sizeof(init), "%d%s", (int)r->e.init_pid, r->init_alive ? "" : "!");
-		printf("%-16s %7u %-12s %8s %8zu %9s %6s %8s\n", r->e.user, (unsigned)r->e.uid,
-		       r->e.profile, init, r->sessions, mem, tasks, age);
+		printf("%-16s %7u %-12s %8s %8zu %9s %6s %8s %8s %-10s %s\n", r->e.user,
+		       (unsigned)r->e.uid, r->e.profile, init, r->sessions, mem, tasks, age, idle,
+		       r->lifetime, ends);
 	}
 	for (size_t i = 0; i < n; i++)
 		if (!rows[i].init_alive) {
@@ -113,7 +137,17 @@ static void print_json(const struct row *rows, size_t n)
 			printf("\"tasks\": %" PRIu64 ", ", r->tasks);
 		else
 			printf("\"tasks\": null, ");
-		printf("\"age_seconds\": %lld, \"home\": ", r->age < 0 ? 0 : r->age);
+		printf("\"age_seconds\": %lld, \"lifetime\": ", r->age < 0 ? 0 : r->age);
+		cli_json_str(stdout, r->lifetime);
+		if (r->e.idle_since > 0)
+			printf(", \"idle_since\": %lld", r->e.idle_since);
+		else
+			printf(", \"idle_since\": null");
+		if (r->ends_at >= 0)
+			printf(", \"ends_at\": %lld", r->ends_at);
+		else
+			printf(", \"ends_at\": null");
+		printf(", \"home\": ");
 		cli_json_str(stdout, r->e.home);
 		printf(", \"cgroups\": [");
 		for (size_t j = 0; j < r->e.ncgroups; j++) {
@@ -151,6 +185,12 @@ static int read_row(int statefd, uid_t uid, struct row *row, struct cs_err *err)
 	row->have_mem = cs_cgroup_memory_current(row->e.cgroups, row->e.ncgroups, &row->mem) == 0;
 	row->have_tasks = cs_cgroup_tasks_current(row->e.cgroups, row->e.ncgroups, &row->tasks) == 0;
 	row->age = (long long)time(NULL) - row->e.created;
+	if (cs_lifetime_format(row->e.lifetime, row->e.lifetime_s, row->lifetime,
+			       sizeof(row->lifetime)) < 0)
+		snprintf(row->lifetime, sizeof(row->lifetime), "?");
+	row->ends_at = cs_sandbox_ends_at(&row->e);
+	if (row->sessions > 0)
+		row->ends_at = -1;
 	return 1;
 }
 
@@ -179,6 +219,9 @@ int cli_list(struct cli *c, int argc, char **argv)
 		return cli_usage("list", "no arguments expected");
 	if (cli_load_policy(c, true, &pol) < 0)
 		return CLI_FAIL;
+	/* What is due ends first (what failed to end is said on stderr and
+	 * still listed). */
+	cli_gc_pass(pol, true);
 	statefd = cli_open_state_dir(pol, &err);
 	if (statefd == -ENOENT) {
 		/* No state dir: no sandbox has run since boot. */

@@ -29,6 +29,8 @@ const struct cli_verb cli_verbs[] = {
 	{ "diff", cli_diff, "[--json] USER",
 	  "changes in USER's persistent home upper layer (A, M, D, O)",
 	  "  --json  a JSON array of {\"change\": C, \"path\": P} objects\n" },
+	{ "gc", cli_gc, "",
+	  "end sandboxes that are due (lifetime over, init exited); run by a timer", NULL },
 	{ "doctor", cli_doctor, "[--sshd-config FILE] [--pam-dir DIR]",
 	  "kernel features, cgroup layout, PAM stack order, sshd settings",
 	  "  --sshd-config FILE  check this sshd config (sshd -T -f FILE) instead of\n"

@@ -202,6 +202,19 @@ static int parse_line(char *line, struct cs_reg_entry *e)
 		return copy_field(e->profile, sizeof(e->profile), v);
 	if (!strcmp(line, "home"))
 		return copy_field(e->home, sizeof(e->home), v);
+	if (!strcmp(line, "lifetime")) {
+		/* logout | processes | seconds of grace. An entry without the
+		 * line was made before lifetimes existed: logout. */
+		if (!strcmp(v, "logout") || !strcmp(v, "processes")) {
+			e->lifetime = v[0] == 'l' ? CS_LIFE_LOGOUT : CS_LIFE_PROCESSES;
+			return 0;
+		}
+		if (parse_ull(v, &n) < 0 || n < 1 || n > CS_LIFETIME_MAX_S)
+			return -EINVAL;
+		e->lifetime = CS_LIFE_GRACE;
+		e->lifetime_s = (uint32_t)n;
+		return 0;
+	}
 	if (!strcmp(line, "cgroup")) {
 		if (e->ncgroups >= CS_REG_MAX_CGROUPS || v[0] != '/' || !field_ok(v))
 			return -EINVAL;
@@ -230,6 +243,8 @@ static int parse_line(char *line, struct cs_reg_entry *e)
 		e->init_start = n;
 	else if (!strcmp(line, "created"))
 		e->created = (long long)n;
+	else if (!strcmp(line, "idle_since"))
+		e->idle_since = (long long)n;
 	else
 		return -EINVAL;
 	return 0;
@@ -275,6 +290,11 @@ char *cs_reg_format(const struct cs_reg_entry *e)
 		   "net_none=%d\ninit_pid=%d\ninit_start=%llu\ncreated=%lld\n",
 		e->user, (unsigned)e->uid, (unsigned)e->gid, e->profile, e->home,
 		e->net_none ? 1 : 0, (int)e->init_pid, e->init_start, e->created);
+	if (e->lifetime == CS_LIFE_GRACE)
+		fprintf(f, "lifetime=%u\n", (unsigned)e->lifetime_s);
+	else
+		fprintf(f, "lifetime=%s\n", e->lifetime == CS_LIFE_PROCESSES ? "processes" : "logout");
+	fprintf(f, "idle_since=%lld\n", e->idle_since);
 	for (size_t i = 0; i < e->ncgroups; i++)
 		fprintf(f, "cgroup=%s\n", e->cgroups[i]);
 	for (size_t i = 0; i < e->nholders; i++)

@@ -16,9 +16,11 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include <time.h>
 
+#include "config/policy.h"
 #include "lib/err.h"
 
 #define CS_REG_MAX_CGROUPS 8
@@ -39,6 +41,11 @@ struct cs_reg_entry {
 	pid_t init_pid;           /* in the host's PID namespace */
 	unsigned long long init_start;
 	long long created;        /* epoch seconds */
+	/* What ends it after its last login (the profile's, when it was
+	 * made), and since when it has had none (0: logins are open). */
+	enum cs_lifetime_mode lifetime;
+	uint32_t lifetime_s;
+	long long idle_since;
 	char *cgroups[CS_REG_MAX_CGROUPS]; /* per-user cgroup dirs */
 	size_t ncgroups;
 	struct cs_holder *holders;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "lib/cgroup.h"
+#include "lib/pidns.h"
 #include "lib/proc.h"
 
 #define INIT_EXIT_TIMEOUT_MS 5000
@@ -70,4 +71,44 @@ int cs_sandbox_teardown(const struct cs_reg_entry *e, int grace_ms, struct cs_er
 	r = cs_cgroup_destroy(&cg, err);
 	cs_cgroup_free(&cg);
 	return r;
+}
+
+const char *cs_sandbox_due(const struct cs_reg_entry *e, long long now)
+{
+	bool others;
+	int r;
+
+	if (!cs_proc_alive(e->init_pid, e->init_start))
+		return "its init has exited";
+	if (e->nholders > 0)
+		return NULL;
+	switch (e->lifetime) {
+	case CS_LIFE_LOGOUT:
+		return "no login is left";
+	case CS_LIFE_GRACE:
+		return e->idle_since > 0 && now >= e->idle_since + (long long)e->lifetime_s ?
+			       "its grace after the last logout is over" : NULL;
+	case CS_LIFE_PROCESSES:
+		r = cs_pidns_others(e->init_pid, e->init_start, &others);
+		if (r == -ESRCH)
+			return "its init has exited";
+		/* Cannot tell (out of fds, say): keep it, the next look decides. */
+		return r == 0 && !others ? "no process but its init is left" : NULL;
+	}
+	return NULL;
+}
+
+bool cs_sandbox_mark_idle(struct cs_reg_entry *e, long long now)
+{
+	if (e->nholders > 0 || e->idle_since > 0)
+		return false;
+	e->idle_since = now;
+	return true;
+}
+
+long long cs_sandbox_ends_at(const struct cs_reg_entry *e)
+{
+	if (e->nholders > 0 || e->lifetime != CS_LIFE_GRACE || e->idle_since <= 0)
+		return -1;
+	return e->idle_since + (long long)e->lifetime_s;
 }

@@ -22,4 +22,22 @@
  */
 int cs_sandbox_teardown(const struct cs_reg_entry *e, int grace_ms, struct cs_err *err);
 
+/*
+ * Is the sandbox of e (its holders pruned) due to end at time now? NULL
+ * when not; otherwise why, for a log line. Due: its init has exited; or no
+ * login holds it and its lifetime is over: logout at once, a grace period
+ * that has passed since idle_since, or (processes) nothing but its init is
+ * left in its PID namespace. The one rule the module (at login and logout)
+ * and `containsession gc` / `list` all follow. A holder-less entry whose
+ * idle_since is 0 (its logins died without closing) counts as idle from
+ * now: the caller records that (cs_sandbox_mark_idle).
+ */
+const char *cs_sandbox_due(const struct cs_reg_entry *e, long long now);
+/* Set idle_since to now if no login holds e and it is not set yet;
+ * true when e changed (the caller writes it back). */
+bool cs_sandbox_mark_idle(struct cs_reg_entry *e, long long now);
+/* When (epoch seconds) a grace lifetime ends the idle sandbox of e; -1
+ * when no time is set (logins open, or another lifetime). */
+long long cs_sandbox_ends_at(const struct cs_reg_entry *e);
+
 #endif

@@ -95,6 +95,8 @@ static int create(struct cs_login *l, struct cs_cgroup *cg, struct cs_reg_entry 
 		return cs_err_set(err, EINVAL, "home mode of profile %s", l->prof->name);
 	e->net_none = l->prof->network == CS_NET_NONE;
 	e->created = (long long)time(NULL);
+	e->lifetime = l->prof->lifetime;
+	e->lifetime_s = l->prof->lifetime_s;
 	for (size_t i = 0; i < cg->n; i++) {
 		e->cgroups[i] = strdup(cg->dirs[i]);
 		if (!e->cgroups[i])
@@ -137,6 +139,8 @@ int cs_sandbox_open(struct cs_login *l, struct cs_session *s, struct cs_err *err
 	if ((r = cs_reg_read(&reg, &e, err)) < 0)
 		goto out_unlock;
 	if (e.present) {
+		const char *due;
+
 		cs_reg_prune(&e);
 		if (!cs_proc_alive(e.init_pid, e.init_start)) {
 			/* The init died (killed by the user, or OOM): its PID
@@ -145,6 +149,16 @@ int cs_sandbox_open(struct cs_login *l, struct cs_session *s, struct cs_err *err
 			if (l->debug)
 				pam_syslog(l->pamh, LOG_DEBUG, "stale sandbox of %s (init %d gone)",
 					   l->user, (int)e.init_pid);
+			cs_reg_entry_free(&e);
+		} else if ((due = cs_sandbox_due(&e, (long long)time(NULL)))) {
+			/* Kept after its last logout and its time is up (nobody
+			 * ran gc yet): this login ends it and starts afresh
+			 * rather than joining what should be gone. We are not
+			 * in its cgroup yet, so removing it cannot hit us. */
+			if ((r = teardown(&e, err)) < 0)
+				goto out_unlock;
+			cs_logf(&l->log, LOG_INFO, "sandbox of %s ended (%s; init pid %d)",
+				l->user, due, (int)e.init_pid);
 			cs_reg_entry_free(&e);
 		}
 	}
@@ -164,6 +178,8 @@ int cs_sandbox_open(struct cs_login *l, struct cs_session *s, struct cs_err *err
 		 * made with, whatever the policy says today. */
 		goto out_undo;
 	}
+	/* A login rejoining a sandbox kept after the last logout. */
+	e.idle_since = 0;
 	if (cs_reg_add_holder(&e, s->self_pid, s->self_start) < 0) {
 		r = cs_err_set(err, ENOMEM, "registry entry");
 		goto out_undo;
@@ -252,8 +268,26 @@ int cs_sandbox_close(struct cs_session *s, const struct cs_log *log,
 	cs_reg_prune(&e);
 	/* Only the sandbox this session joined is ours to end: a newer one
 	 * (made after ours died) belongs to other sessions. */
-	if (mine && e.nholders == 0 && e.init_pid == s->init_pid &&
-	    e.init_start == s->init_start) {
+	bool last = mine && e.nholders == 0 && e.init_pid == s->init_pid &&
+		    e.init_start == s->init_start;
+	const char *due = NULL;
+	char life[32] = "";
+
+	if (last) {
+		/* Kept after the last logout (lifetime processes or a grace):
+		 * it ends when gc or a later login finds it due. A processes
+		 * sandbox with nothing left in it ends now. */
+		cs_sandbox_mark_idle(&e, (long long)time(NULL));
+		due = cs_sandbox_due(&e, (long long)time(NULL));
+		if (!due) {
+			cs_lifetime_format(e.lifetime, e.lifetime_s, life, sizeof(life));
+			if ((r = cs_reg_write(&reg, &e, err)) == 0)
+				cs_logf(log, LOG_INFO, "sandbox of %s kept after the last logout "
+					"(lifetime %s, init pid %d)", s->user, life, (int)s->init_pid);
+			goto out;
+		}
+	}
+	if (last) {
 		struct cs_err rm;
 		/* Destroying a cgroup we are still in would kill us with it
 		 * (cgroup.kill, or SIGKILL to every member). */

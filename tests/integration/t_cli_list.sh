@@ -33,11 +33,13 @@ rows=$(python3 -c '
 import json, sys
 data = json.load(sys.stdin)
 keys = {"user", "uid", "profile", "init_pid", "sessions", "memory_bytes", "tasks",
-        "age_seconds", "home", "cgroups"}
+        "age_seconds", "home", "cgroups", "lifetime", "idle_since", "ends_at"}
 for o in data:
     if set(o) != keys:
         print("BADKEYS", sorted(o))
         continue
+    if (o["lifetime"], o["idle_since"], o["ends_at"]) != ("logout", None, None):
+        print("BADLIFE", o["lifetime"], o["idle_since"], o["ends_at"])
     print(o["user"], o["uid"], o["profile"], o["init_pid"], o["sessions"],
           "null" if o["memory_bytes"] is None else o["memory_bytes"],
           "null" if o["tasks"] is None else o["tasks"],
@@ -45,6 +47,8 @@ for o in data:
 ' <<<"$json")
 expect_eq 0 "$?" "list --json is valid JSON"
 expect_not_contains "$rows" "BADKEYS" "every object has exactly the documented keys"
+expect_not_contains "$rows" "BADLIFE" "lifetime logout, no idle time, no end time while logins are open"
+rows=$(grep -v BADLIFE <<<"$rows")
 expect_eq 2 "$(grep -c . <<<"$rows")" "two sandboxes listed"
 
 check_row() { # USER PROFILE HOME SESSIONS
@@ -77,7 +81,7 @@ check_row cstest2 tmpfshome overlay-tmpfs 1
 
 table=$(csc list)
 expect_contains "$(head -n 1 <<<"$table")" "USER" "table has a header"
-expect_contains "$(head -n 1 <<<"$table" | cs_norm)" "USER UID PROFILE INIT SESSIONS MEMORY TASKS AGE" "table columns"
+expect_contains "$(head -n 1 <<<"$table" | cs_norm)" "USER UID PROFILE INIT SESSIONS MEMORY TASKS AGE IDLE LIFETIME ENDS" "table columns"
 expect_eq "cstest1 $(id -u cstest1) default" "$(awk '$1 == "cstest1" { print $1, $2, $3 }' <<<"$table")" "table row of cstest1"
 expect_eq 2 "$(awk '$1 == "cstest1" { print $5 }' <<<"$table")" "table: cstest1 has 2 sessions"
 
