@@ -20,6 +20,7 @@
 #include "lib/proc.h"
 #include "lib/registry.h"
 #include "lib/sessionfile.h"
+#include "lib/teardown.h"
 
 static char tmpdir[64];
 
@@ -73,8 +74,71 @@ static void test_round_trip(void **state)
 	assert_string_equal(back.cgroups[1], "/sys/fs/cgroup/pids/x/user-1234");
 	assert_int_equal(back.nholders, 2);
 	assert_int_equal(back.holders[1].pid, 101);
+	assert_int_equal(back.lifetime, CS_LIFE_LOGOUT);
 	free(text);
 	cs_reg_entry_free(&back);
+
+	/* The lifetime and idle time travel with the entry. */
+	e.lifetime = CS_LIFE_GRACE;
+	e.lifetime_s = 900;
+	e.idle_since = 1700000123;
+	assert_non_null(text = cs_reg_format(&e));
+	assert_non_null(strstr(text, "lifetime=900\n"));
+	assert_int_equal(cs_reg_parse(text, &back), 0);
+	assert_int_equal(back.lifetime, CS_LIFE_GRACE);
+	assert_int_equal(back.lifetime_s, 900);
+	assert_true(back.idle_since == 1700000123);
+	free(text);
+	cs_reg_entry_free(&back);
+	e.lifetime = CS_LIFE_PROCESSES;
+	assert_non_null(text = cs_reg_format(&e));
+	assert_int_equal(cs_reg_parse(text, &back), 0);
+	assert_int_equal(back.lifetime, CS_LIFE_PROCESSES);
+	free(text);
+	cs_reg_entry_free(&back);
+	cs_reg_entry_free(&e);
+}
+
+/* When a sandbox is due (lib/teardown.c), with this test process standing
+ * in for a live init and a reaped child for one that exited. */
+static void test_due(void **state)
+{
+	struct cs_reg_entry e = { 0 };
+	long long now = 1800000000;
+	pid_t child;
+
+	strcpy(e.user, "alice");
+	e.init_pid = getpid();
+	assert_int_equal(cs_proc_starttime(e.init_pid, &e.init_start), 0);
+	e.lifetime = CS_LIFE_LOGOUT;
+	assert_string_equal(cs_sandbox_due(&e, now), "no login is left");
+	assert_int_equal(cs_reg_add_holder(&e, getppid(), 1), 0);
+	assert_null(cs_sandbox_due(&e, now));
+	assert_false(cs_sandbox_mark_idle(&e, now));
+	e.nholders = 0;
+
+	e.lifetime = CS_LIFE_GRACE;
+	e.lifetime_s = 30;
+	assert_null(cs_sandbox_due(&e, now)); /* no idle time yet */
+	assert_true(cs_sandbox_mark_idle(&e, now));
+	assert_false(cs_sandbox_mark_idle(&e, now + 5)); /* kept, not moved */
+	assert_true(cs_sandbox_ends_at(&e) == now + 30);
+	assert_null(cs_sandbox_due(&e, now + 29));
+	assert_string_equal(cs_sandbox_due(&e, now + 30), "its grace after the last logout is over");
+
+	/* This process' PID namespace (the host's) has others in it. */
+	e.lifetime = CS_LIFE_PROCESSES;
+	assert_null(cs_sandbox_due(&e, now));
+	assert_true(cs_sandbox_ends_at(&e) == -1);
+
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0)
+		_exit(0);
+	e.init_pid = child;
+	assert_int_equal(cs_proc_starttime(child, &e.init_start), 0);
+	assert_int_equal(waitpid(child, NULL, 0), child);
+	assert_string_equal(cs_sandbox_due(&e, now), "its init has exited");
 	cs_reg_entry_free(&e);
 }
 
@@ -320,6 +384,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_due),
 		cmocka_unit_test(test_parse_rejects),
 		cmocka_unit_test(test_control_chars_refused),
 		cmocka_unit_test(test_holders_prune),
