@@ -22,12 +22,12 @@
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
-#include <grp.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
 #include "lib/cgroup.h"
 #include "lib/fsutil.h"
+#include "lib/privileges.h"
 #include "lib/proc.h"
 
 #define NOBODY 65534
@@ -179,10 +179,8 @@ static const char *overlay_probe_child(char *msg, size_t len)
 
 	/* Run by root: become nobody, as the helper runs as the user. Run by
 	 * anyone else: already unprivileged. */
-	if (geteuid() == 0 &&
-	    (setgroups(0, NULL) < 0 || setresgid(NOBODY, NOBODY, NOBODY) < 0 ||
-	     setresuid(NOBODY, NOBODY, NOBODY) < 0 || setuid(0) == 0))
-		return snprintf(msg, len, "drop to uid %d: %s", NOBODY, strerror(errno)), msg;
+	if (geteuid() == 0 && (r = cs_priv_drop(NOBODY, NOBODY, NULL, 0)) < 0)
+		return snprintf(msg, len, "drop to uid %d: %s", NOBODY, strerror(-r)), msg;
 	uid_t uid = getuid();
 	gid_t gid = getgid();
 	char map[64];
@@ -420,22 +418,22 @@ static void check_dir(struct cli_doctor *d, const char *what, const char *path, 
 	}
 }
 
+/* The module's own check (lib/privileges.c), which it makes at each login. */
 static void check_helper(struct cli_doctor *d)
 {
+	struct cs_err err;
 	struct stat st;
+	int fd = cs_priv_open_helper(CS_HELPER_PATH, &err);
 
-	if (lstat(CS_HELPER_PATH, &st) < 0)
-		cli_report(d, CLI_PROBLEM, "make install", "helper %s: %s", CS_HELPER_PATH,
-			   strerror(errno));
-	else if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 022) ||
-		 (st.st_mode & (S_ISUID | S_ISGID)))
-		cli_report(d, CLI_PROBLEM, "chown root:root and chmod 0755 it",
-			   "helper %s must be a root-owned, not group/world-writable, non-setuid "
-			   "file (mode %04o, owner %u)", CS_HELPER_PATH, st.st_mode & 07777,
-			   (unsigned)st.st_uid);
-	else
+	if (fd < 0) {
+		cli_report(d, CLI_PROBLEM, fd == -ENOENT ? "make install" : "chown root:root and chmod "
+			   "0755 it and every directory above it", "%s", err.msg);
+		return;
+	}
+	if (fstat(fd, &st) == 0)
 		cli_report(d, CLI_OK_FINDING, NULL, "helper %s is root-owned, mode %04o, not setuid",
 			   CS_HELPER_PATH, st.st_mode & 07777);
+	close(fd);
 }
 
 int cli_doctor(struct cli *c, int argc, char **argv)

@@ -15,7 +15,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +26,7 @@
 #include "cli/cli.h"
 #include "cli/ptyrelay.h"
 #include "lib/cgroup.h"
+#include "lib/privileges.h"
 #include "lib/sessionfile.h"
 
 /*
@@ -67,21 +67,12 @@ static void session_info(const struct cs_policy *pol, const struct cs_user *u,
  * as the module requires. Returns an O_PATH fd of the checked file. */
 static int open_helper(void)
 {
-	struct stat st;
-	int fd = open(CS_HELPER_PATH, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	struct cs_err err;
+	int fd = cs_priv_open_helper(CS_HELPER_PATH, &err);
 
-	if (fd < 0) {
-		cli_err("helper %s: %s", CS_HELPER_PATH, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != 0 ||
-	    (st.st_mode & 022) || (st.st_mode & (S_ISUID | S_ISGID))) {
-		cli_err("helper %s must be a root-owned, not group/world-writable, non-setuid file",
-			CS_HELPER_PATH);
-		close(fd);
-		return -1;
-	}
-	return fd;
+	if (fd < 0)
+		cli_err("%s", err.msg);
+	return fd < 0 ? -1 : fd;
 }
 
 /* In the child: into the sandbox's cgroup (its limits cover what CMD does),
@@ -95,8 +86,11 @@ child(const struct cs_user *u, const struct cs_reg_entry *e, struct cs_reg *reg,
 	size_t ncmd = 0, k = 0;
 	struct cs_err err;
 
-	for (int sig = 1; sig < NSIG; sig++)
-		signal(sig, SIG_DFL);
+	int r = cs_priv_reset_signals();
+	if (r < 0) {
+		cli_err("reset signals: %s", strerror(-r));
+		_exit(126);
+	}
 	/* First of all, before anything of the user's runs: a session of
 	 * its own on the fresh pty (or pipes), so root's terminal is never
 	 * the program's stdio nor its controlling tty. */
@@ -124,17 +118,13 @@ child(const struct cs_user *u, const struct cs_reg_entry *e, struct cs_reg *reg,
 		cli_err("pass the session description: %s", strerror(errno));
 		_exit(126);
 	}
-	/* Drop to the user for good: groups, gid, then all three uids, and
-	 * prove it by failing to get root back (as OpenSSH does). */
-	if (setgroups((size_t)u->ngids, u->gids) < 0 ||
-	    setresgid(u->gid, u->gid, u->gid) < 0 ||
-	    setresuid(u->uid, u->uid, u->uid) < 0) {
-		cli_err("drop privileges to %s: %s", u->name, strerror(errno));
-		_exit(126);
-	}
-	if (setuid(0) == 0 || seteuid(0) == 0 || getuid() != u->uid || geteuid() != u->uid ||
-	    getegid() != u->gid) {
+	/* Drop to the user for good, and prove it (lib/privileges.c). */
+	r = cs_priv_drop(u->uid, u->gid, u->gids, (size_t)u->ngids);
+	if (r == -EPERM) {
 		cli_err("privileges were not dropped to %s: refusing to go on", u->name);
+		_exit(126);
+	} else if (r < 0) {
+		cli_err("drop privileges to %s: %s", u->name, strerror(-r));
 		_exit(126);
 	}
 	/* The helper carries the working directory into the sandbox, which

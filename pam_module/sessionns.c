@@ -40,6 +40,7 @@
 
 #include "lib/fsutil.h"
 #include "lib/intercept.h"
+#include "lib/privileges.h"
 #include "lib/sessionfile.h"
 #include "pam_module/module.h"
 
@@ -232,7 +233,6 @@ static int bind_helper(int helperfd, const char *at, struct cs_err *err)
 int cs_session_ns(struct cs_login *l, const struct cs_session *s, struct cs_err *err)
 {
 	struct plan pl = { 0 };
-	struct stat st;
 	_cleanup_close_ int helperfd = -1, sessfd = -1;
 	int r;
 
@@ -244,15 +244,9 @@ int cs_session_ns(struct cs_login *l, const struct cs_session *s, struct cs_err 
 	/* The helper must be root's and nobody else's to change, and never
 	 * setuid: it runs as the user and needs no privilege. Opened in the
 	 * new namespace: a bind mount's source must be in the same one. */
-	helperfd = open(l->helper, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	helperfd = cs_priv_open_helper(l->helper, err);
 	if (helperfd < 0)
-		return cs_err_set(err, errno, "helper %s", l->helper);
-	if (fstat(helperfd, &st) < 0)
-		return cs_err_set(err, errno, "helper %s", l->helper);
-	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 022) ||
-	    (st.st_mode & (S_ISUID | S_ISGID)))
-		return cs_err_set(err, EPERM, "helper %s must be a root-owned, not group/world-writable, "
-				  "non-setuid file", l->helper);
+		return helperfd;
 
 	/* Slave, not private: mounts the admin makes on the host still reach
 	 * this login, while ours never propagate back to the host. */

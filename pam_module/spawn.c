@@ -10,7 +10,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <signal.h>
@@ -26,6 +25,7 @@
 #include <unistd.h>
 
 #include "lib/fsutil.h"
+#include "lib/privileges.h"
 #include "lib/proc.h"
 #include "pam_module/module.h"
 
@@ -53,14 +53,11 @@ static void __attribute__((noreturn))
 child(const struct cs_login *l, int wfd, char *const argv[], char *const envp[])
 {
 	static const char msg[] = "error=cannot drop privileges or exec the helper\n";
-	sigset_t all;
 	int nullfd;
 
 	/* sshd's handlers and mask must not leak into the sandbox init. */
-	for (int sig = 1; sig < NSIG; sig++)
-		signal(sig, SIG_DFL);
-	sigfillset(&all);
-	sigprocmask(SIG_UNBLOCK, &all, NULL);
+	if (cs_priv_reset_signals() < 0)
+		goto fail;
 	/* Its own session: no controlling terminal of sshd's. */
 	if (setsid() < 0)
 		goto fail;
@@ -77,13 +74,8 @@ child(const struct cs_login *l, int wfd, char *const argv[], char *const envp[])
 		goto fail;
 	if (syscall(SYS_close_range, 4, ~0U, 0) < 0)
 		goto fail;
-	/* Drop to the user for good: groups, gid, then uid (all three ids),
-	 * and prove it by failing to get root back, as OpenSSH does. */
-	if (setgroups((size_t)l->ngids, l->gids) < 0 ||
-	    setresgid(l->gid, l->gid, l->gid) < 0 ||
-	    setresuid(l->uid, l->uid, l->uid) < 0)
-		goto fail;
-	if (setuid(0) == 0 || seteuid(0) == 0 || getuid() != l->uid || geteuid() != l->uid)
+	/* Drop to the user for good, and prove it (lib/privileges.c). */
+	if (cs_priv_drop(l->uid, l->gid, l->gids, (size_t)l->ngids) < 0)
 		goto fail;
 	umask(077);
 	execve(l->helper, argv, envp);
