@@ -200,10 +200,15 @@ static void kill_dir(const char *dir)
 		kill_procs(dir);
 }
 
+static bool self_in(const char *dir);
+
+/* cgroup.kill would take the caller with it: a directory we are still in
+ * is left to cs_cgroupfs_destroy, which reports it. */
 void cs_cgroupfs_kill(const struct cs_cgroup *cg)
 {
 	for (size_t i = 0; i < cg->n; i++)
-		kill_dir(cg->dirs[i]);
+		if (!self_in(cg->dirs[i]))
+			kill_dir(cg->dirs[i]);
 }
 
 static bool self_in(const char *dir)

@@ -68,6 +68,9 @@ int cs_sandbox_teardown(const struct cs_reg_entry *e, int grace_ms, struct cs_er
 	for (int waited = 0; waited < grace_ms && !cgroups_empty(cg.dirs, cg.n);
 	     waited += POLL_MS)
 		nanosleep(&(struct timespec){ 0, POLL_MS * 1000 * 1000 }, NULL);
+	/* What outlived the grace (processes outside the PID namespace), then
+	 * the cgroup itself; systemd's slice is neither killed nor removed. */
+	cs_cgroup_kill(&cg);
 	r = cs_cgroup_destroy(&cg, err);
 	cs_cgroup_free(&cg);
 	return r;
