@@ -52,6 +52,23 @@ static char *field(const char *line, size_t n)
 	return strndup(p, strcspn(p, " "));
 }
 
+/* fn on each line of text (a copy, without its newline); stops at fn's
+ * first negative result. */
+static int each_line(const char *text, int (*fn)(const char *line, void *ctx), void *ctx)
+{
+	for (const char *p = text; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		char *line = strndup(p, nl ? (size_t)(nl - p) : strlen(p));
+		int r = line ? fn(line, ctx) : -ENOMEM;
+
+		free(line);
+		if (r < 0)
+			return r;
+		p = nl ? nl + 1 : NULL;
+	}
+	return 0;
+}
+
 static void free_mount(struct cs_cgmount *m)
 {
 	free(m->root);
@@ -94,31 +111,31 @@ static int parse_mount(const char *line, struct cs_cgmount *m)
 	return 1;
 }
 
+static int add_mount(const char *line, void *ctx)
+{
+	struct cs_cgmounts *out = ctx;
+	struct cs_cgmount m, *grown;
+	int r = parse_mount(line, &m);
+
+	if (r <= 0)
+		return r;
+	if (!(grown = realloc(out->m, (out->n + 1) * sizeof(*grown)))) {
+		free_mount(&m);
+		return -ENOMEM;
+	}
+	out->m = grown;
+	out->m[out->n++] = m;
+	return 0;
+}
+
 int cs_cgmounts_parse(const char *text, struct cs_cgmounts *out)
 {
 	out->m = NULL;
 	out->n = 0;
-	for (const char *p = text; p && *p;) {
-		const char *nl = strchr(p, '\n');
-		char *line = strndup(p, nl ? (size_t)(nl - p) : strlen(p));
-		struct cs_cgmount m;
-		int r = line ? parse_mount(line, &m) : -ENOMEM;
-
-		free(line);
-		p = nl ? nl + 1 : NULL;
-		if (r == 0)
-			continue;
-		struct cs_cgmount *grown = r > 0 ? realloc(out->m, (out->n + 1) * sizeof(*grown)) : NULL;
-		if (!grown) {
-			if (r > 0)
-				free_mount(&m);
-			cs_cgmounts_free(out);
-			return -ENOMEM;
-		}
-		out->m = grown;
-		out->m[out->n++] = m;
-	}
-	return 0;
+	int r = each_line(text, add_mount, out);
+	if (r < 0)
+		cs_cgmounts_free(out);
+	return r;
 }
 
 void cs_cgmounts_free(struct cs_cgmounts *ms)
@@ -196,31 +213,31 @@ static int parse_proccg(const char *line, struct cs_proccg *c)
 	return 1;
 }
 
+static int add_proccg(const char *line, void *ctx)
+{
+	struct cs_proccgs *out = ctx;
+	struct cs_proccg c, *grown;
+	int r = parse_proccg(line, &c);
+
+	if (r <= 0)
+		return r;
+	if (!(grown = realloc(out->c, (out->n + 1) * sizeof(*grown)))) {
+		free_proccg(&c);
+		return -ENOMEM;
+	}
+	out->c = grown;
+	out->c[out->n++] = c;
+	return 0;
+}
+
 int cs_proccg_parse(const char *text, struct cs_proccgs *out)
 {
 	out->c = NULL;
 	out->n = 0;
-	for (const char *p = text; p && *p;) {
-		const char *nl = strchr(p, '\n');
-		char *line = strndup(p, nl ? (size_t)(nl - p) : strlen(p));
-		struct cs_proccg c;
-		int r = line ? parse_proccg(line, &c) : -ENOMEM;
-
-		free(line);
-		p = nl ? nl + 1 : NULL;
-		if (r == 0)
-			continue;
-		struct cs_proccg *grown = r > 0 ? realloc(out->c, (out->n + 1) * sizeof(*grown)) : NULL;
-		if (!grown) {
-			if (r > 0)
-				free_proccg(&c);
-			cs_proccg_free(out);
-			return -ENOMEM;
-		}
-		out->c = grown;
-		out->c[out->n++] = c;
-	}
-	return 0;
+	int r = each_line(text, add_proccg, out);
+	if (r < 0)
+		cs_proccg_free(out);
+	return r;
 }
 
 void cs_proccg_free(struct cs_proccgs *pc)

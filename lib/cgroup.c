@@ -11,48 +11,26 @@
 
 #include "lib/fsutil.h"
 
-/* The whole of a /proc text file; the caller frees *text. */
+/* The whole of a /proc text file; the caller frees *text. That text holds
+ * no NUL, so one getdelim reads all of it. */
 static int read_text(const char *path, char **text)
 {
-	size_t len = 0, cap = 16384;
-	char *buf = malloc(cap);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	FILE *f = fopen(path, "re");
+	size_t cap = 0;
+	ssize_t n;
+	int e;
 
 	*text = NULL;
-	if (fd < 0 || !buf) {
-		int e = fd < 0 ? errno : ENOMEM;
-		free(buf);
-		if (fd >= 0)
-			close(fd);
-		return -e;
-	}
-	for (;;) {
-		if (len + 1 >= cap) {
-			char *grown = realloc(buf, cap *= 2);
-			if (!grown) {
-				free(buf);
-				close(fd);
-				return -ENOMEM;
-			}
-			buf = grown;
-		}
-		ssize_t n = read(fd, buf + len, cap - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int e = errno;
-			free(buf);
-			close(fd);
-			return -e;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	buf[len] = '\0';
-	*text = buf;
-	return 0;
+	if (!f)
+		return -errno;
+	n = getdelim(text, &cap, '\0', f);
+	e = ferror(f) ? errno : 0;
+	fclose(f);
+	if (n >= 0)
+		return 0;
+	free(*text);
+	*text = e ? NULL : strdup("");
+	return e ? -e : *text ? 0 : -ENOMEM;
 }
 
 int cs_cgroup_host_read(struct cs_cgroup_host *h, struct cs_err *err)
