@@ -20,6 +20,8 @@ expect_eq "ssh_tty=$t" "$(sed -n 2p <<<"$out")" "\$SSH_TTY is the terminal tty n
 expect_eq "$t" "$(sed -n 3p <<<"$out")" "fd 0 is that pty"
 expect_eq devpts "$(sed -n 4p <<<"$out")" "/dev/pts is a devpts"
 expect_eq "0 ptmx" "$(sed -n 5p <<<"$out")" "the sandbox's own instance: only its ptmx and this login's pty"
+inner=$(cs_ssh cstest1 -- 'stat -c %d /dev/pts/ptmx' </dev/null)
+expect_ne "$(stat -c %d /dev/pts/ptmx)" "$inner" "the sandbox's devpts is another instance than the host's (st_dev $inner)"
 
 # script(1): openpty in the sandbox.
 out=$(cs_ssh cstest1 -- 'script -qec tty /dev/null' </dev/null | tr -d '\r')
