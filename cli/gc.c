@@ -20,6 +20,9 @@
 /* Processes of the sandbox outside its PID namespace (a login's helper
  * whose sshd was killed) get this long to leave before they are killed. */
 #define GC_GRACE_MS 1000
+/* How long gc waits for an entry's lock; from list, much less. */
+#define GC_LOCK_WAIT_MS 30000
+#define GC_LIST_LOCK_WAIT_MS 1000
 
 /* 1 when uid's sandbox was ended, 0 when nothing was due, -1 on error. */
 static int gc_one(int statefd, uid_t uid, bool quiet, struct cs_err *err)
@@ -28,12 +31,16 @@ static int gc_one(int statefd, uid_t uid, bool quiet, struct cs_err *err)
 	struct cs_reg_entry e = { 0 };
 	long long now = (long long)time(NULL);
 	const char *due;
-	int r = cs_reg_lock_existing(statefd, uid, &reg, err);
+	/* Bounded (a login may hold the lock for long: its helper stopped by
+	 * the user). From list (quiet) briefly, and a busy entry is simply
+	 * not due yet: list names it itself, the next gc ends it. */
+	int r = cs_reg_lock_existing_within(statefd, uid, quiet ? GC_LIST_LOCK_WAIT_MS :
+					    GC_LOCK_WAIT_MS, &reg, err);
 
 	if (r == -ENOENT)
 		return 0;
 	if (r < 0)
-		return -1;
+		return r == -EBUSY && quiet ? 0 : -1;
 	if ((r = cs_reg_read(&reg, &e, err)) < 0)
 		goto out;
 	if (!e.present) {
