@@ -91,7 +91,8 @@ struct cs_profile {
 	enum cs_lifetime_mode lifetime;
 	uint32_t lifetime_s;      /* CS_LIFE_GRACE: seconds, 1..CS_LIFETIME_MAX_S */
 	/* set[k]: key k was given in this profile or an ancestor (after
-	 * resolution); unset limits are not written to the cgroup. */
+	 * resolution), or has a finite built-in default that must be applied
+	 * (memory.swap.max); unset limits are not written to the cgroup. */
 	bool set[CS_K_COUNT];
 	struct cs_origin origin[CS_K_COUNT];
 	const char *file; /* where [profile NAME] stands */

@@ -154,6 +154,9 @@ static void check_rules(struct cs_build *b)
  * file system (each private tmpfs, the tmpfs of an overlay-tmpfs or tmpfs
  * home) gets half of memory.max, at most CS_DEFAULT_TMP_MAX, and that
  * when memory.max is max; a persistent overlay upper CS_DEFAULT_HOME_MAX.
+ * memory.swap.max: half of memory.max, or 0 when memory.max is max (what
+ * a sandbox writes to its tmpfs can otherwise go to swap without limit);
+ * marked set so every backend writes it, its origin still built-in.
  * After inheritance, so a child's memory.max counts.
  */
 static void default_bounds(struct cs_policy *p)
@@ -168,6 +171,10 @@ static void default_bounds(struct cs_policy *p)
 			pr->tmp_max = mem;
 		if (!pr->set[CS_K_HOME_MAX])
 			pr->home_max = pr->home == CS_HOME_OVERLAY ? CS_DEFAULT_HOME_MAX : mem;
+		if (!pr->set[CS_K_MEMORY_SWAP_MAX]) {
+			pr->memory_swap_max = pr->memory_max != CS_UNLIMITED ? pr->memory_max / 2 : 0;
+			pr->set[CS_K_MEMORY_SWAP_MAX] = true;
+		}
 	}
 }
 

@@ -281,7 +281,8 @@ static void test_profile_defaults(void **state)
 	assert_int_equal(x->network, CS_NET_HOST);
 	assert_true(x->memory_max == CS_UNLIMITED);
 	assert_true(x->memory_high == CS_UNLIMITED);
-	assert_true(x->memory_swap_max == CS_UNLIMITED);
+	/* memory.max is max: no swap unless given. */
+	assert_true(x->memory_swap_max == 0);
 	assert_true(x->pids_max == CS_UNLIMITED);
 	assert_true(x->cpu_quota_us == CS_UNLIMITED);
 	assert_int_equal(x->cpu_period_us, 100000);
@@ -294,7 +295,8 @@ static void test_profile_defaults(void **state)
 	assert_true(x->tmp_max == 1024 * M);
 	assert_true(x->home_max == 10240 * M);
 	for (int k = 0; k < CS_K_COUNT; k++) {
-		assert_false(x->set[k]);
+		/* written to the cgroup like a given value, origin built-in */
+		assert_int_equal(x->set[k], k == CS_K_MEMORY_SWAP_MAX);
 		assert_null(x->origin[k].file);
 		assert_null(x->origin[k].profile);
 		assert_int_equal(x->origin[k].line, 0);
@@ -378,6 +380,10 @@ static void test_bounds(void **state)
 
 	assert_true(x->tmp_max == 128 * M);
 	assert_true(x->home_max == 10240 * M);
+	/* memory.swap.max: half of memory.max unless given. */
+	assert_true(x->memory_swap_max == 128 * M);
+	assert_true(x->set[CS_K_MEMORY_SWAP_MAX]);
+	assert_null(x->origin[CS_K_MEMORY_SWAP_MAX].file);
 	x = must_profile(p, "tiny");
 	assert_true(x->tmp_max == 128 * M);
 	assert_true(x->home_max == 128 * M);

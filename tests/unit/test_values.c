@@ -366,7 +366,7 @@ static void test_format_round_trip(void **state)
 static void test_format_defaults_and_bounds(void **state)
 {
 	static const char *const want[CS_K_COUNT] = {
-		"", "sandbox-%u", "overlay", "private", "host", "max", "max", "max", "max",
+		"", "sandbox-%u", "overlay", "private", "host", "max", "max", "0", "max",
 		"max", "100", "100", "default", "default", "yes", "10737418240", "1073741824",
 		"logout",
 	};
