@@ -78,6 +78,9 @@ static int print_profile(const struct cs_profile *p)
 			printf("%s = %s", cs_key_name((enum cs_key)k), buf);
 		}
 		print_origin(&p->origin[k], "profile");
+		if (k == CS_K_HOME_MAX && p->home == CS_HOME_OVERLAY)
+			printf("#   not enforced for home = overlay: the upper layer in data_dir is "
+			       "bounded only by that file system's own quotas\n");
 	}
 	return 0;
 }

@@ -69,12 +69,6 @@ static int create(struct cs_login *l, struct cs_cgroup *cg, struct cs_reg_entry 
 
 	if ((r = prepare_data_dir(l, &data, err)) < 0)
 		return r;
-	/* home.max is a tmpfs's size for the tmpfs-backed homes; nothing in
-	 * this version bounds the persistent upper layer. Said once per
-	 * sandbox, never silently ignored (containsession.conf(5)). */
-	if (l->prof->home == CS_HOME_OVERLAY)
-		cs_logf(&l->log, LOG_NOTICE, "home.max of profile %s is not enforced for home = overlay: "
-			"%s is bounded only by its file system's own quotas", l->prof->name, data);
 	if ((r = cs_cgroup_setup(cg, l->prof, &l->log, err)) < 0)
 		return r;
 	/* Into the user's cgroup before forking the init: it and every
