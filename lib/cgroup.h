@@ -117,6 +117,11 @@ int cs_cgroup_write(const char *dir, const char *file, const char *value);
 /* A limit as the kernel file takes it: unlimited is `inf` ("max", "-1"). */
 void cs_cgroup_fmt_limit(char *buf, size_t len, uint64_t v, const char *inf);
 
+/* v1 and v2 differ only in resolve and setup. */
+#define CS_CGROUPFS_OPS                                                       \
+	.attach = cs_cgroupfs_attach, .leave = cs_cgroupfs_leave,             \
+	.destroy = cs_cgroupfs_destroy, .kill = cs_cgroupfs_kill
+
 extern const struct cs_cgroup_backend cs_cgroup_v1;
 extern const struct cs_cgroup_backend cs_cgroup_v2;
 extern const struct cs_cgroup_backend cs_cgroup_systemd;

@@ -121,8 +121,5 @@ const struct cs_cgroup_backend cs_cgroup_v1 = {
 	.name = "v1",
 	.resolve = v1_resolve,
 	.setup = v1_setup,
-	.attach = cs_cgroupfs_attach,
-	.leave = cs_cgroupfs_leave,
-	.destroy = cs_cgroupfs_destroy,
-	.kill = cs_cgroupfs_kill,
+	CS_CGROUPFS_OPS,
 };

@@ -146,8 +146,5 @@ const struct cs_cgroup_backend cs_cgroup_v2 = {
 	.name = "v2",
 	.resolve = v2_resolve,
 	.setup = v2_setup,
-	.attach = cs_cgroupfs_attach,
-	.leave = cs_cgroupfs_leave,
-	.destroy = cs_cgroupfs_destroy,
-	.kill = cs_cgroupfs_kill,
+	CS_CGROUPFS_OPS,
 };
