@@ -471,8 +471,10 @@ int cli_doctor(struct cli *c, int argc, char **argv)
 		check_dir(&d, "data_dir", pol->data_dir, 0755);
 	}
 	cli_doctor_pam(&d, pamdir);
-	if (pol)
+	if (pol) {
 		cli_doctor_bind_home(&d, pol);
+		cli_doctor_bounds(&d, pol);
+	}
 	cli_doctor_sshd(&d, sshd_config, pamdir, pol);
 	cs_policy_free(pol);
 	fflush(stdout);

@@ -148,6 +148,11 @@ expect_eq 1 "$?" "a bad PAM stack makes doctor exit 1"
 expect_contains "$out" "problem: $pam/bad:1: control 'optional'" "optional is a problem"
 expect_contains "$out" "problem: PAM service bad: pam_systemd.so ($pam/common-session-test:1) runs after" \
 	"pam_systemd after the module is a problem"
+# The test policy's default profile has home = overlay: its home.max is
+# not enforced, and doctor says so with FILE:LINE.
+defline=$(grep -n '^\[profile default\]' "$CS_POLICY" | cut -d: -f1)
+expect_contains "$out" "warning: profile default ($CS_POLICY:$defline) has home = overlay: its home.max ($((10 << 30)) bytes) is not enforced" \
+	"doctor names the overlay home whose home.max is not enforced"
 # home = bind lets the user plant what the host runs: a warning for each
 # way, where it applies (pam_systemd in a stack that uses the module, an
 # MTA), and for authorized_keys always. The test policy (no bind home)
