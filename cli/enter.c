@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,7 @@
 #include "cli/ptyrelay.h"
 #include "lib/cgroup.h"
 #include "lib/privileges.h"
+#include "lib/sandboxobj.h"
 #include "lib/sessionfile.h"
 
 /*
@@ -79,7 +81,7 @@ static int open_helper(void)
  * drop to the user for good, exec the helper. Never returns. */
 static void __attribute__((noreturn))
 child(const struct cs_user *u, const struct cs_reg_entry *e, struct cs_reg *reg,
-      struct cli_relay *relay, int infofd, int helperfd, char **cmd)
+      struct cli_relay *relay, int infofd, int helperfd, int netfd, char **cmd)
 {
 	const char *term = getenv("TERM"), *path = getenv("PATH");
 	char *env[8], **argv;
@@ -109,13 +111,22 @@ child(const struct cs_user *u, const struct cs_reg_entry *e, struct cs_reg *reg,
 	 * cgroup in between. The parent lets go of its copy at the same time. */
 	cs_reg_unlock(reg);
 
-	/* fd 3 is the description and nothing else crosses the exec: both
-	 * fds move above 3 first, so neither can be the other's target. */
+	/* fd 3 is the description and nothing else crosses the exec: the
+	 * fds move above 3 first, so none can be dup2's target. */
 	infofd = fcntl(infofd, F_DUPFD_CLOEXEC, 10);
 	helperfd = fcntl(helperfd, F_DUPFD_CLOEXEC, 10);
+	if (netfd >= 0 && (netfd = fcntl(netfd, F_DUPFD_CLOEXEC, 10)) < 0)
+		infofd = -1;
 	if (infofd < 0 || helperfd < 0 || dup2(infofd, 3) < 0 ||
 	    syscall(SYS_close_range, 4, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
 		cli_err("pass the session description: %s", strerror(errno));
+		_exit(126);
+	}
+	/* As a login: with network = none into the sandbox's network
+	 * namespace, root's (so root enters nothing of the user's), where
+	 * the helper checks it is before it joins the rest. */
+	if (netfd >= 0 && setns(netfd, CLONE_NEWNET) < 0) {
+		cli_err("enter the sandbox's network namespace: %s", strerror(errno));
 		_exit(126);
 	}
 	/* Drop to the user for good, and prove it (lib/privileges.c). */
@@ -172,7 +183,7 @@ int cli_enter(struct cli *c, int argc, char **argv)
 				   .out = { -1, -1 }, .err = { -1, -1 } };
 	bool relaying = false;
 	char text[1024];
-	int opt, r, statefd = -1, helperfd = -1, pipefd[2] = { -1, -1 }, ret = CLI_FAIL;
+	int opt, r, statefd = -1, helperfd = -1, netfd = -1, pipefd[2] = { -1, -1 }, ret = CLI_FAIL;
 	pid_t pid;
 
 	/* '+': options end at USER; CMD's options are CMD's. */
@@ -196,6 +207,13 @@ int cli_enter(struct cli *c, int argc, char **argv)
 	if (r == 0)
 		goto none;
 	session_info(pol, &u, &e, &si);
+	if (e.net_none) {
+		struct cs_err err;
+		if ((netfd = cs_netns_open(statefd, u.uid, &si.netns, &err)) < 0) {
+			cli_err("%s", err.msg);
+			goto out;
+		}
+	}
 	if (cs_session_info_format(&si, text, sizeof(text)) < 0) {
 		cli_err("session description too long");
 		goto out;
@@ -218,7 +236,7 @@ int cli_enter(struct cli *c, int argc, char **argv)
 		goto out;
 	}
 	if (pid == 0)
-		child(&u, &e, &reg, &relay, pipefd[0], helperfd, argv + optind + 1);
+		child(&u, &e, &reg, &relay, pipefd[0], helperfd, netfd, argv + optind + 1);
 	/* The lock is held only while reading: CMD may run for hours, and
 	 * logins and logouts of the user must not wait for it. */
 	cs_reg_unlock(&reg);
@@ -236,6 +254,8 @@ out:
 			close(pipefd[i]);
 	if (helperfd >= 0)
 		close(helperfd);
+	if (netfd >= 0)
+		close(netfd);
 	if (statefd >= 0)
 		close(statefd);
 	cs_policy_free(pol);

@@ -58,7 +58,7 @@ static int gc_one(int statefd, uid_t uid, bool quiet, struct cs_err *err)
 		r = 0;
 		goto out;
 	}
-	if (cs_sandbox_teardown(&e, GC_GRACE_MS, err) < 0 || cs_reg_remove(&reg, err) < 0) {
+	if (cs_sandbox_end(reg.statefd, &e, GC_GRACE_MS, err) < 0 || cs_reg_remove(&reg, err) < 0) {
 		r = -1;
 		goto out;
 	}

@@ -47,7 +47,7 @@ int cli_stop(struct cli *c, int argc, char **argv)
 			cs_reg_remove(&reg, NULL);
 		goto none;
 	}
-	if (cs_sandbox_teardown(&e, STOP_GRACE_MS, &err) < 0) {
+	if (cs_sandbox_end(statefd, &e, STOP_GRACE_MS, &err) < 0) {
 		cli_err("stop sandbox of %s: %s", u.name, err.msg);
 		goto out;
 	}

@@ -23,8 +23,8 @@ struct cs_init_opts {
 	const char *home;
 	const char *home_mode; /* overlay | overlay-tmpfs | bind | tmpfs */
 	const char *data;      /* DATA/<user>, or NULL */
-	bool tmp_private;
-	bool net_none;
+	bool tmp_cwd;          /* /tmp: root's tmpfs, our working directory at exec */
+	unsigned long long netns; /* root's network namespace we run in, or 0 (host) */
 	const char *hostname;
 	/* Bytes: size= of the home's tmpfs (overlay-tmpfs, tmpfs) and of each
 	 * private tmpfs (/tmp, /run, /dev/shm); the profile's home.max and
@@ -33,7 +33,7 @@ struct cs_init_opts {
 	unsigned long long tmp_max;
 	/* Opened before the new root is staged (which may cover them). */
 	int homefd;            /* the prepared home (overlay, tmpfs or real), O_PATH */
-	int tmpfd;             /* the host's /tmp for tmp = host, or -1 */
+	int tmpfd;             /* what becomes /tmp (root's tmpfs or the host's) */
 };
 
 /* Report "MSG[: strerror]": to stderr, or in the init to the module over
@@ -58,8 +58,9 @@ int cs_userns_map(uid_t uid, gid_t gid);
 int cs_rootfs_setup(struct cs_init_opts *o);
 int cs_home_prepare(const struct cs_init_opts *o);
 
-/* net.c: bring up loopback in a fresh network namespace. */
-int cs_net_loopback_up(void);
+/* net.c: are we in root's network namespace of inode ino? (network =
+ * none: sshd's post-auth child and the init are put there by root.) */
+int cs_net_check(unsigned long long ino);
 
 /* join.c: the shell path, and `join` for containsession enter. */
 int cs_shell_main(int argc, char **argv);
@@ -68,7 +69,7 @@ int cs_join_exec(const struct cs_session_info *si, const char *path, char **argv
 /* locked.c: the init locks the built tree (a nested user and mount
  * namespace); a join enters the namespaces in the order that needs. */
 int cs_lock_mounts(void);
-int cs_join_namespaces(int pidfd, pid_t pid, bool net_none);
+int cs_join_namespaces(int pidfd, pid_t pid);
 
 /* pty.c: a terminal of the sandbox's own devpts for a login that has one
  * (see there why). open after joining, child in the forked shell before

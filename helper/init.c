@@ -3,13 +3,15 @@
  * The sandbox init. Started by the PAM module as the user with the report
  * pipe on fd 3. Order matters:
  *   1. a user namespace where the user is 0 (userns.c);
- *   2. mount, UTS, IPC, PID, cgroup (and, for network = none, network)
- *      namespaces, owned by that user namespace;
+ *   2. mount, UTS, IPC, PID and cgroup namespaces, owned by that user
+ *      namespace (for network = none the module has spawned us in its own
+ *      network namespace, root's, with loopback up: we check we are there
+ *      and never make one of our own);
  *   3. fork: the child is PID 1 of the new PID namespace; this first
  *      process reports the child's pid and exits;
  *   4. PID 1 builds a new root (rootfs.c, home in mounts.c) and pivots
- *      into it, sets the hostname, brings up
- *      loopback, says "ready", and then only reaps orphans.
+ *      into it, sets the hostname, says "ready", and then only reaps
+ *      orphans.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,11 +21,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "helper/helper.h"
+
+#define TMPFS_MAGIC 0x01021994
 
 static int parse_id(const char *s, unsigned *out)
 {
@@ -47,6 +53,29 @@ static int parse_bytes(const char *s, unsigned long long *out)
 	return 0;
 }
 
+static int parse_ino(const char *s, unsigned long long *out)
+{
+	char *end;
+	errno = 0;
+	*out = strtoull(s, &end, 10);
+	return errno || end == s || *end || !*out ? -1 : 0;
+}
+
+/* The working directory the module gave us is the sandbox's /tmp: root's
+ * tmpfs, sticky and world-writable. Checked before any unshare, while root
+ * still shows as root. */
+static int check_tmp_cwd(void)
+{
+	struct statfs sfs;
+	struct stat st;
+
+	if (stat(".", &st) < 0 || statfs(".", &sfs) < 0)
+		return cs_fail(errno, "the sandbox's /tmp (working directory)");
+	if (sfs.f_type != TMPFS_MAGIC || st.st_uid != 0 || (st.st_mode & 07777) != 01777)
+		return cs_fail(EPERM, "the working directory is not root's tmpfs for /tmp");
+	return 0;
+}
+
 static int parse_opts(int argc, char **argv, struct cs_init_opts *o)
 {
 	unsigned v;
@@ -66,10 +95,12 @@ static int parse_opts(int argc, char **argv, struct cs_init_opts *o)
 			o->home_mode = val;
 		else if (!strcmp(k, "--data"))
 			o->data = strcmp(val, "-") ? val : NULL;
-		else if (!strcmp(k, "--tmp"))
-			o->tmp_private = !strcmp(val, "private");
-		else if (!strcmp(k, "--net"))
-			o->net_none = !strcmp(val, "none");
+		else if (!strcmp(k, "--tmp") && (!strcmp(val, "cwd") || !strcmp(val, "host")))
+			o->tmp_cwd = !strcmp(val, "cwd");
+		else if (!strcmp(k, "--net") && !strcmp(val, "host"))
+			o->netns = 0;
+		else if (!strcmp(k, "--net") && parse_ino(val, &o->netns) == 0)
+			;
 		else if (!strcmp(k, "--hostname"))
 			o->hostname = val;
 		else if (!strcmp(k, "--home-max") && parse_bytes(val, &o->home_max) == 0)
@@ -127,8 +158,6 @@ static int pid1(struct cs_init_opts *o)
 		return -1;
 	if (sethostname(o->hostname, strlen(o->hostname)) < 0)
 		return cs_fail(errno, "sethostname %s", o->hostname);
-	if (o->net_none && cs_net_loopback_up() < 0)
-		return -1;
 	/* Last, once nothing more is mounted or set in U1's namespaces:
 	 * from here on the tree cannot be remounted or unmounted. */
 	if (cs_lock_mounts() < 0)
@@ -166,6 +195,8 @@ int cs_init_main(int argc, char **argv)
 	}
 	if (cs_oom_prefer_sandbox() < 0)
 		return 1;
+	if ((o.netns && cs_net_check(o.netns) < 0) || (o.tmp_cwd && check_tmp_cwd() < 0))
+		return 1;
 	if (unshare(CLONE_NEWUSER) < 0) {
 		int e = errno;
 		char label[256];
@@ -179,10 +210,13 @@ int cs_init_main(int argc, char **argv)
 	if (cs_userns_map(o.uid, o.gid) < 0)
 		return 1;
 	flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWCGROUP;
-	if (o.net_none)
-		flags |= CLONE_NEWNET;
 	if (unshare(flags) < 0)
 		return cs_fail(errno, "unshare namespaces"), 1;
+	/* The kernel moved the working directory to our copy of its mount:
+	 * this fd is the tmpfs as the new mount namespace has it. */
+	o.tmpfd = -1;
+	if (o.tmp_cwd && (o.tmpfd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return cs_fail(errno, "open the sandbox's /tmp"), 1;
 	child = fork();
 	if (child < 0)
 		return cs_fail(errno, "fork into the PID namespace"), 1;

@@ -7,7 +7,8 @@
  *      the programs it stands in for (lib/intercept.h);
  *   2. learns which of them it was exec'd as from /proc/self/exe (the
  *      place it is bound at), matched against that table only;
- *   3. joins the init's namespaces through a pidfd, in one setns call;
+ *   3. joins the init's namespaces through a pidfd (all but the network
+ *      namespace: see net.c);
  *   4. forks into the PID namespace and execs that program there, with
  *      sshd's exact argv and environment, while the parent relays signals
  *      and hands back the exit status.
@@ -113,10 +114,16 @@ int cs_join_exec(const struct cs_session_info *si, const char *path, char **argv
 		cs_fail(0, "your sandbox is no longer running (it was stopped); log in again");
 		return 1;
 	}
+	/* Every namespace but the network's: with network = none that one is
+	 * root's, and we are in it already (net.c), or we stop here. */
+	if (si->net_none && cs_net_check(si->netns) < 0) {
+		close(pidfd);
+		return 1;
+	}
 	/* Into every namespace of the sandbox (locked.c: in three steps, and
 	 * any failure ends this process, so a half-joined one never runs
 	 * anything). */
-	if (cs_join_namespaces(pidfd, si->init_pid, si->net_none) < 0)
+	if (cs_join_namespaces(pidfd, si->init_pid) < 0)
 		return 1;
 	close(pidfd);
 	/* Joining the mount namespace put us at its root. */

@@ -13,7 +13,7 @@
  * Logins join U2 and that mount namespace; their capabilities are U2's.
  * U2 maps its 0 to U1's 0, which is the user: nothing else changes.
  *
- * The PID, UTS, IPC, cgroup and network namespaces stay U1's. Joining them
+ * The PID, UTS, IPC and cgroup namespaces stay U1's. Joining them
  * takes U1's capabilities, which a process in U2 does not have, so the join
  * goes U1 first, then those, then U2 with the mount namespace.
  */
@@ -37,10 +37,11 @@ int cs_lock_mounts(void)
 	return cs_userns_map(0, 0);
 }
 
-int cs_join_namespaces(int pidfd, pid_t pid, bool net_none)
+int cs_join_namespaces(int pidfd, pid_t pid)
 {
-	int others = CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP |
-		     (net_none ? CLONE_NEWNET : 0);
+	/* Never the network namespace: with network = none it is root's and
+	 * the caller is in it already (net.c). */
+	int others = CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP;
 	struct stat mine, parent;
 	char path[64];
 	int u2, u1, r = -1;

@@ -171,14 +171,14 @@ int cs_rootfs_setup(struct cs_init_opts *o)
 	char home[PATH_MAX], src[64], opts[64];
 
 	/* The home is built in place first, then held by an fd together
-	 * with the host /tmp: the stage on /run may cover either path. */
+	 * with the host /tmp (root's tmpfs is held already, init.c): the
+	 * stage on /run may cover either path. */
 	if (cs_home_prepare(o) < 0)
 		return -1;
 	o->homefd = open(o->home, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (o->homefd < 0)
 		return cs_fail(errno, "open home %s", o->home);
-	o->tmpfd = -1;
-	if (!o->tmp_private && (o->tmpfd = open("/tmp", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+	if (!o->tmp_cwd && (o->tmpfd = open("/tmp", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return cs_fail(errno, "open /tmp");
 
 	/* Nothing mounted here may propagate back to the host. */
@@ -198,15 +198,12 @@ int cs_rootfs_setup(struct cs_init_opts *o)
 	if (mount("tmpfs", STAGE "/run", "tmpfs", MS_NOSUID | MS_NODEV,
 		  tmpfs_opts(opts, sizeof(opts), "0755", o->tmp_max)) < 0)
 		return cs_fail(errno, "mount /run");
-	if (o->tmp_private) {
-		if (mount("tmpfs", STAGE "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
-			  tmpfs_opts(opts, sizeof(opts), "1777", o->tmp_max)) < 0)
-			return cs_fail(errno, "mount /tmp");
-	} else {
-		snprintf(src, sizeof(src), "/proc/self/fd/%d", o->tmpfd);
-		if (mount(src, STAGE "/tmp", NULL, MS_BIND | MS_REC, NULL) < 0)
-			return cs_fail(errno, "bind /tmp");
-	}
+	/* tmp = private: root's per-user tmpfs, the same file system the
+	 * login's session namespace has at /tmp (sshd's forwarded agent and
+	 * streamlocal sockets are made there); tmp = host: the host's. */
+	snprintf(src, sizeof(src), "/proc/self/fd/%d", o->tmpfd);
+	if (mount(src, STAGE "/tmp", NULL, MS_BIND | MS_REC, NULL) < 0)
+		return cs_fail(errno, "bind /tmp");
 	/* The home at its usual path. If it lies in a bound system directory
 	 * it exists already; otherwise it is made in the new root. */
 	if (snprintf(home, sizeof(home), STAGE "%s", o->home) >= (int)sizeof(home))

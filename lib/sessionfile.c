@@ -9,10 +9,10 @@
 int cs_session_info_format(const struct cs_session_info *si, char *buf, size_t len)
 {
 	int n = snprintf(buf, len,
-			 "uid=%u\ninit_pid=%d\ninit_start=%llu\nnet_none=%d\nseccomp=%d\n"
+			 "uid=%u\ninit_pid=%d\ninit_start=%llu\nnet_none=%d\nnetns=%llu\nseccomp=%d\n"
 			 "no_new_privs=%d\ncaps=%d\ncaps_list=%llu\n",
 			 (unsigned)si->uid, (int)si->init_pid, si->init_start,
-			 si->net_none, si->seccomp, si->no_new_privs, si->caps,
+			 si->net_none, si->netns, si->seccomp, si->no_new_privs, si->caps,
 			 (unsigned long long)si->caps_list);
 	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
 }
@@ -48,6 +48,8 @@ int cs_session_info_parse(const char *text, struct cs_session_info *si)
 			si->init_start = v, seen |= 4;
 		else if (!strcmp(line, "net_none"))
 			si->net_none = v != 0;
+		else if (!strcmp(line, "netns"))
+			si->netns = v;
 		else if (!strcmp(line, "seccomp"))
 			si->seccomp = v != 0;
 		else if (!strcmp(line, "no_new_privs"))
@@ -59,5 +61,8 @@ int cs_session_info_parse(const char *text, struct cs_session_info *si)
 		else
 			return -EINVAL;
 	}
+	/* A sandbox without the host's network names its namespace. */
+	if (si->net_none && !si->netns)
+		return -EINVAL;
 	return seen == 7 && si->init_pid > 1 ? 0 : -EINVAL;
 }

@@ -20,6 +20,7 @@ struct cs_session_info {
 	pid_t init_pid;
 	unsigned long long init_start;
 	bool net_none;
+	unsigned long long netns; /* net_none: inode of root's network namespace */
 	bool seccomp;
 	bool no_new_privs;
 	int caps;             /* enum cs_caps_mode */

@@ -11,6 +11,7 @@
 #include "lib/cgroup.h"
 #include "lib/pidns.h"
 #include "lib/proc.h"
+#include "lib/sandboxobj.h"
 
 #define INIT_EXIT_TIMEOUT_MS 5000
 #define POLL_MS 50
@@ -114,4 +115,11 @@ long long cs_sandbox_ends_at(const struct cs_reg_entry *e)
 	if (e->nholders > 0 || e->lifetime != CS_LIFE_GRACE || e->idle_since <= 0)
 		return -1;
 	return e->idle_since + (long long)e->lifetime_s;
+}
+
+int cs_sandbox_end(int statefd, const struct cs_reg_entry *e, int grace_ms, struct cs_err *err)
+{
+	int r = cs_sandbox_teardown(e, grace_ms, err);
+
+	return r < 0 ? r : cs_sandbox_objs_remove(statefd, e->uid, err);
 }

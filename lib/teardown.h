@@ -21,6 +21,10 @@
  * closing already).
  */
 int cs_sandbox_teardown(const struct cs_reg_entry *e, int grace_ms, struct cs_err *err);
+/* The same, and then what root made for the sandbox below the state
+ * directory statefd, its /tmp and network namespace (lib/sandboxobj.h),
+ * which nothing holds once the init is gone. What every caller uses. */
+int cs_sandbox_end(int statefd, const struct cs_reg_entry *e, int grace_ms, struct cs_err *err);
 
 /*
  * Is the sandbox of e (its holders pruned) due to end at time now? NULL

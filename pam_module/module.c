@@ -83,6 +83,7 @@ static void login_free(struct cs_login *l)
 
 static void session_cleanup(pam_handle_t *pamh, void *data, int status)
 {
+	cs_netns_disarm();
 	cs_session_free(data);
 	free(data);
 }
@@ -91,7 +92,8 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 				   const char **argv)
 {
 	struct args a;
-	struct cs_login l = { .pamh = pamh, .log = { log_to_syslog, pamh } };
+	struct cs_login l = { .pamh = pamh, .log = { log_to_syslog, pamh },
+			      .spawn_tmpfd = -1, .spawn_netfd = -1 };
 	struct cs_diag diag = { 0 };
 	struct cs_err err = { "" };
 	struct cs_session *s = NULL;
@@ -145,6 +147,8 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 	}
 	l.prof = cs_policy_profile(l.pol, rule->profile);
 	s = calloc(1, sizeof(*s));
+	if (s)
+		s->netfd = -1;
 	if (!l.prof || !s) {
 		pam_syslog(pamh, LOG_ERR, "refusing session of %s: internal error", l.user);
 		goto out;
@@ -168,9 +172,18 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 		cs_sandbox_close(s, NULL, &e2);
 		goto out;
 	}
+	/* Last: from here on sshd's next fork is the post-auth child. */
+	if (s->netfd >= 0 && cs_netns_arm(s->netfd, &err) < 0) {
+		struct cs_err e2;
+		pam_syslog(pamh, LOG_ERR, "refusing session of %s (uid %u, profile %s): %s",
+			   l.user, (unsigned)l.uid, l.prof->name, err.msg);
+		cs_sandbox_close(s, NULL, &e2);
+		goto out;
+	}
 	if (pam_set_data(pamh, DATA_KEY, s, session_cleanup) != PAM_SUCCESS) {
 		struct cs_err e2;
 		pam_syslog(pamh, LOG_ERR, "refusing session of %s: pam_set_data failed", l.user);
+		cs_netns_disarm();
 		cs_sandbox_close(s, NULL, &e2);
 		goto out;
 	}
@@ -201,6 +214,9 @@ PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc,
 	if (pam_get_data(pamh, DATA_KEY, &data) != PAM_SUCCESS || !data)
 		return PAM_IGNORE;
 	struct cs_session *s = (struct cs_session *)data;
+	/* Children forked from here on (pam_close_session's own) are the
+	 * host's again. */
+	cs_netns_disarm();
 	if (cs_sandbox_close(s, &log, &err) < 0) {
 		pam_syslog(pamh, LOG_ERR, "closing session of uid %u: %s",
 			   (unsigned)s->uid, err.msg);

@@ -28,6 +28,11 @@ struct cs_login {
 	struct cs_policy *pol;
 	const struct cs_profile *prof;
 	struct cs_log log;
+	/* For the init's spawn (sandbox.c sets them): the sandbox's /tmp
+	 * (root's tmpfs, O_PATH) and network namespace, or -1. */
+	int spawn_tmpfd;
+	int spawn_netfd;
+	unsigned long long netns_ino;
 };
 
 /* What open_session leaves for close_session (pam_set_data). */
@@ -44,6 +49,9 @@ struct cs_session {
 	struct cs_cgroup cg;            /* the sandbox's cgroup, through its
 					   recorded backend; self: where to
 					   move back at close */
+	bool tmp_shared;                /* /tmp is root's tmpfs STATE/<uid>.tmp */
+	int netfd;                      /* network = none: root's netns, else -1 */
+	unsigned long long netns_ino;
 };
 
 /* sandbox.c: start or join the user's sandbox under the registry lock, and
@@ -65,5 +73,14 @@ int cs_session_ns(struct cs_login *l, const struct cs_session *s,
 /* pwstable.c: 0 when the passwd entry read now is the one sshd copied at
  * authentication (the shell it will exec), else an error to refuse with. */
 int cs_passwd_stable(struct cs_err *err);
+
+/* sessiontmp.c: bind the sandbox's /tmp over /tmp in the session mount
+ * namespace (called from cs_session_ns, inside it). */
+int cs_session_tmp(const struct cs_session *s, struct cs_err *err);
+
+/* netns.c: every child forked from now on enters netfd (and only the
+ * children); disarm stops it. */
+int cs_netns_arm(int netfd, struct cs_err *err);
+void cs_netns_disarm(void);
 
 #endif

@@ -20,23 +20,27 @@
 #include "lib/cgroup.h"
 #include "lib/fsutil.h"
 #include "lib/proc.h"
+#include "lib/sandboxobj.h"
 #include "lib/teardown.h"
 #include "pam_module/module.h"
 
 void cs_session_free(struct cs_session *s)
 {
+	if (s->netfd >= 0)
+		close(s->netfd);
 	free(s->user);
 	free(s->profile);
 	free(s->state_dir);
 	cs_cgroup_free(&s->cg);
 	memset(s, 0, sizeof(*s));
+	s->netfd = -1;
 }
 
 /* The last session is closing already: no grace for the cgroup to empty
  * by itself (lib/teardown.c, shared with `containsession stop`). */
-static int teardown(const struct cs_reg_entry *e, struct cs_err *err)
+static int teardown(const struct cs_reg *reg, const struct cs_reg_entry *e, struct cs_err *err)
 {
-	return cs_sandbox_teardown(e, 0, err);
+	return cs_sandbox_end(reg->statefd, e, 0, err);
 }
 
 /* Where the overlay upper layer lives: DATA/<user>, made by root with the
@@ -61,8 +65,57 @@ static int prepare_data_dir(struct cs_login *l, char **path, struct cs_err *err)
 	return 0;
 }
 
-static int create(struct cs_login *l, struct cs_cgroup *cg, struct cs_reg_entry *e,
-		  struct cs_err *err)
+/* The sandbox's /tmp and (network = none) network namespace, made by root
+ * before the init (lib/sandboxobj.h); what a dead predecessor left is
+ * removed first. The spawn hands them to the init; s keeps the namespace
+ * for this login's post-auth child. */
+static int make_objs(struct cs_login *l, struct cs_session *s, int statefd, struct cs_err *err)
+{
+	int r;
+
+	if ((r = cs_sandbox_objs_remove(statefd, l->uid, err)) < 0)
+		return r;
+	if (l->prof->tmp == CS_TMP_PRIVATE) {
+		if ((r = cs_tmp_create(statefd, l->uid, l->prof->tmp_max, err)) < 0)
+			return r;
+		if ((l->spawn_tmpfd = cs_tmp_open(statefd, l->uid, err)) < 0)
+			return l->spawn_tmpfd;
+		s->tmp_shared = true;
+	}
+	if (l->prof->network == CS_NET_NONE) {
+		s->netfd = cs_netns_create(statefd, l->uid, l->gid, &s->netns_ino, err);
+		if (s->netfd < 0)
+			return s->netfd;
+		l->spawn_netfd = s->netfd;
+		l->netns_ino = s->netns_ino;
+	}
+	return 0;
+}
+
+/* Joining: what the running sandbox has, whatever the policy says now. */
+static int open_objs(const struct cs_reg *reg, const struct cs_reg_entry *e,
+		     struct cs_session *s, struct cs_err *err)
+{
+	struct cs_err none;
+	int fd = cs_tmp_open(reg->statefd, e->uid, &none);
+
+	if (fd >= 0) {
+		close(fd);
+		s->tmp_shared = true;
+	} else if (fd != -ENOENT) {
+		*err = none;
+		return fd;
+	}
+	if (e->net_none) {
+		s->netfd = cs_netns_open(reg->statefd, e->uid, &s->netns_ino, err);
+		if (s->netfd < 0)
+			return s->netfd;
+	}
+	return 0;
+}
+
+static int create(struct cs_login *l, struct cs_session *s, const struct cs_reg *reg,
+		  struct cs_cgroup *cg, struct cs_reg_entry *e, struct cs_err *err)
 {
 	_cleanup_free_ char *data = NULL;
 	int r;
@@ -76,7 +129,12 @@ static int create(struct cs_login *l, struct cs_cgroup *cg, struct cs_reg_entry 
 	if ((r = cs_cgroup_attach(cg, getpid(), err)) < 0)
 		return r;
 	cs_reg_entry_free(e);
-	r = cs_spawn_init(l, data, &e->init_pid, &e->init_start, err);
+	r = make_objs(l, s, reg->statefd, err);
+	if (r == 0)
+		r = cs_spawn_init(l, data, &e->init_pid, &e->init_start, err);
+	if (l->spawn_tmpfd >= 0)
+		close(l->spawn_tmpfd);
+	l->spawn_tmpfd = l->spawn_netfd = -1;
 	if (r < 0)
 		return r;
 	e->present = true;
@@ -149,7 +207,7 @@ int cs_sandbox_open(struct cs_login *l, struct cs_session *s, struct cs_err *err
 			 * ran gc yet): this login ends it and starts afresh
 			 * rather than joining what should be gone. We are not
 			 * in its cgroup yet, so removing it cannot hit us. */
-			if ((r = teardown(&e, err)) < 0)
+			if ((r = teardown(&reg, &e, err)) < 0)
 				goto out_unlock;
 			cs_logf(&l->log, LOG_INFO, "sandbox of %s ended (%s; init pid %d)",
 				l->user, due, (int)e.init_pid);
@@ -162,12 +220,13 @@ int cs_sandbox_open(struct cs_login *l, struct cs_session *s, struct cs_err *err
 		 * recorded with it): close leaves it. */
 		s->cg = cg;
 		memset(&cg, 0, sizeof(cg));
-		r = create(l, &s->cg, &e, err);
+		r = create(l, s, &reg, &s->cg, &e, err);
 		if (r < 0)
 			goto out_undo;
 		s->created = true;
 	} else if ((r = cs_cgroup_from_record(NULL, e.cgroups, e.ncgroups, &s->cg, err)) < 0 ||
-		   (r = cs_cgroup_attach(&s->cg, getpid(), err)) < 0) {
+		   (r = cs_cgroup_attach(&s->cg, getpid(), err)) < 0 ||
+		   (r = open_objs(&reg, &e, s, err)) < 0) {
 		/* A running sandbox is joined through the backend it was
 		 * made with, whatever the policy says today. */
 		goto out_undo;
@@ -210,9 +269,10 @@ out_undo:
 				ended = fd == -ESRCH;
 			}
 		} else if (e.init_pid > 1) {
-			ended = teardown(&e, &ignored) == 0;
+			ended = teardown(&reg, &e, &ignored) == 0;
 		} else {
 			cs_cgroup_destroy(&s->cg, NULL);
+			cs_sandbox_objs_remove(reg.statefd, l->uid, &ignored);
 		}
 		/* An init that could not be ended stays recorded, with no
 		 * holders, for the next login or `containsession stop`. */
@@ -286,7 +346,7 @@ int cs_sandbox_close(struct cs_session *s, const struct cs_log *log,
 		/* Destroying a cgroup we are still in would kill us with it
 		 * (cgroup.kill, or SIGKILL to every member). */
 		if (moved_out) {
-			r = teardown(&e, err);
+			r = teardown(&reg, &e, err);
 		} else {
 			/* left.msg already ends in the errno's text */
 			cs_err_set(err, 0, "cannot leave the user's cgroup (%s); sandbox left for the next login",

@@ -125,7 +125,8 @@ static int write_session_file(int dfd, const struct cs_login *l, const struct cs
 		.uid = l->uid,
 		.init_pid = s->init_pid,
 		.init_start = s->init_start,
-		.net_none = l->prof->network == CS_NET_NONE,
+		.net_none = s->netfd >= 0,
+		.netns = s->netns_ino,
 		.seccomp = l->prof->seccomp,
 		.no_new_privs = l->prof->no_new_privs,
 		.caps = (int)l->prof->caps,
@@ -252,6 +253,8 @@ int cs_session_ns(struct cs_login *l, const struct cs_session *s, struct cs_err 
 	 * this login, while ours never propagate back to the host. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
 		return cs_err_set(err, errno, "make / a slave mount");
+	if ((r = cs_session_tmp(s, err)) < 0)
+		return r;
 	/* noexec: nothing on it is run from it; the overlays and binds made
 	 * from its directories are mounts with their own flags. */
 	if (mount("containsession", CS_SESSION_DIR, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,

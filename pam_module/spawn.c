@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
@@ -71,6 +72,16 @@ child(const struct cs_login *l, int wfd, char *const argv[], char *const envp[])
 		goto fail;
 	nullfd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (nullfd < 0 || dup2(nullfd, 0) < 0 || dup2(nullfd, 1) < 0 || dup2(nullfd, 2) < 0)
+		goto fail;
+	/* Still root: into the sandbox's network namespace (root's, so the
+	 * user holds no capability over it), and into the sandbox's /tmp as
+	 * the working directory. The init's unshare(CLONE_NEWNS) carries the
+	 * working directory over to its copy of that mount: the user gets the
+	 * tmpfs without a path to it (the state directory is root's 0700),
+	 * and nothing they could swap. */
+	if (l->spawn_netfd >= 0 && setns(l->spawn_netfd, CLONE_NEWNET) < 0)
+		goto fail;
+	if (l->spawn_tmpfd >= 0 && fchdir(l->spawn_tmpfd) < 0)
 		goto fail;
 	if (syscall(SYS_close_range, 4, ~0U, 0) < 0)
 		goto fail;
@@ -202,7 +213,8 @@ static int read_report(int rfd, pid_t *pid, struct cs_err *err)
 int cs_spawn_init(struct cs_login *l, const char *data, pid_t *pid,
 		  unsigned long long *start, struct cs_err *err)
 {
-	char uid[16], gid[16], host[256] = "", hostname[65], home_mode[16], home_max[24], tmp_max[24];
+	char uid[16], gid[16], host[256] = "", hostname[65], home_mode[16], home_max[24], tmp_max[24],
+	     netns[24];
 	struct sigaction dfl = { .sa_handler = SIG_DFL }, old;
 	int p[2], r, status;
 	pid_t c;
@@ -220,13 +232,14 @@ int cs_spawn_init(struct cs_login *l, const char *data, pid_t *pid,
 	snprintf(gid, sizeof(gid), "%u", (unsigned)l->gid);
 	snprintf(home_max, sizeof(home_max), "%llu", (unsigned long long)l->prof->home_max);
 	snprintf(tmp_max, sizeof(tmp_max), "%llu", (unsigned long long)l->prof->tmp_max);
+	snprintf(netns, sizeof(netns), "%llu", l->netns_ino);
 	char *argv[] = {
 		"containsession-helper", "init",
 		"--user", l->user, "--uid", uid, "--gid", gid,
 		"--home", l->home, "--home-mode", home_mode,
 		"--data", (char *)(data ? data : "-"),
-		"--tmp", l->prof->tmp == CS_TMP_PRIVATE ? "private" : "host",
-		"--net", l->prof->network == CS_NET_NONE ? "none" : "host",
+		"--tmp", l->spawn_tmpfd >= 0 ? "cwd" : "host",
+		"--net", l->spawn_netfd >= 0 ? netns : "host",
 		"--hostname", hostname, "--home-max", home_max, "--tmp-max", tmp_max, NULL
 	};
 	char *envp[] = { "PATH=/usr/local/bin:/usr/bin:/bin", NULL };

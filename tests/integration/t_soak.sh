@@ -1,6 +1,10 @@
 #!/bin/bash
 # A small leak soak (bench/soak.sh runs the full 1,000-cycle one): 100
-# login/logout cycles, 10 at once, over the sandboxed test users. Before
+# login/logout cycles, 10 at once, over the sandboxed test users, with
+# forwarding in use: every login forwards the client's agent and lists it
+# inside (its socket in the sandbox's /tmp, root's tmpfs), and cstest3's
+# profile has network = none (root's network namespace per sandbox, which
+# sshd's post-auth child enters). Before
 # and after, count mounts (host and sshd's namespace), cgroups under the
 # cgroup root, the test users' processes, the listening sshd's open fds and
 # the entries in state_dir: every count must be back where it was, and every
@@ -17,16 +21,21 @@ users=(cstest1 cstest2 cstest3)
 cs_on_exit cs_policy_reset
 cs_policy_text | sed 's/^pids.max = 64$/pids.max = 1024/
 	/^home = overlay-tmpfs$/a lifetime = 2s
-	s/^\[rules\]$/[profile kept]\ninherit = default\nlifetime = processes\n\n[rules]\ncstest3 = kept/' |
+	s/^\[rules\]$/[profile kept]\ninherit = default\nlifetime = processes\nnetwork = none\n\n[rules]\ncstest3 = kept/' |
 	cs_policy_write
 grep -q '^pids.max = 1024$' "$CS_POLICY" || cs_fail "policy edit did not apply"
-grep -q '^lifetime = 2s$' "$CS_POLICY" && grep -q '^cstest3 = kept$' "$CS_POLICY" ||
+grep -q '^lifetime = 2s$' "$CS_POLICY" && grep -q '^cstest3 = kept$' "$CS_POLICY" &&
+	grep -q '^network = none$' "$CS_POLICY" ||
 	cs_fail "lifetime policy edit did not apply"
 if [ -n "${CS_CLI:-}" ]; then cli=$CS_CLI
 elif [ -x /usr/local/sbin/containsession ]; then cli=/usr/local/sbin/containsession
 else cli=$CS_TOP/build/containsession; fi
 csc() { "$cli" --conf "$CS_POLICY" --confdir "$CS_POLICY_DIR" "$@"; }
 cs_on_exit 'csc gc >/dev/null 2>&1'
+eval "$(ssh-agent -s -a "$CS_TT/agent.sock")" >/dev/null || cs_fail "ssh-agent did not start"
+cs_on_exit "kill $SSH_AGENT_PID"
+ssh-add -q "$CS_KEY" 2>/dev/null || cs_fail "ssh-add $CS_KEY"
+export SSH_AUTH_SOCK
 
 uids=$(for u in "${users[@]}"; do id -u "$u"; done)
 # shellcheck disable=SC2086 # one word per uid
@@ -47,7 +56,8 @@ settle() {
 
 # Warm-up: one login each makes what stays (cgroup root, DATA/<user>).
 for u in "${users[@]}"; do
-	expect_eq "cstest-$u" "$(cs_ssh "$u" -- hostname)" "warm-up login of $u is sandboxed"
+	expect_eq "cstest-$u" "$(cs_ssh "$u" -A -- 'ssh-add -l >/dev/null && hostname')" \
+		"warm-up login of $u is sandboxed and has the forwarded agent"
 done
 settle || cs_fail "not clean after the warm-up"
 counts >"$CS_TT/before"
@@ -55,9 +65,9 @@ counts >"$CS_TT/before"
 ssh_cmd=$(cs_ssh_cmd)
 seq "$cycles" | xargs -P "$par" -I{} bash -c '
 	case $(( {} % 3 )) in 0) u=cstest1 ;; 1) u=cstest2 ;; 2) u=cstest3 ;; esac
-	cmd=hostname
-	[ "$u" = cstest3 ] && cmd="hostname; nohup sleep 1 >/dev/null 2>&1 &"
-	if out=$('"$ssh_cmd"' "$u@'"$CS_HOST"'" "$cmd" 2>&1) && [ "$out" = "cstest-$u" ]; then
+	cmd="ssh-add -l >/dev/null && hostname"
+	[ "$u" = cstest3 ] && cmd="$cmd; nohup sleep 1 >/dev/null 2>&1 &"
+	if out=$('"$ssh_cmd"' -A "$u@'"$CS_HOST"'" "$cmd" 2>&1) && [ "$out" = "cstest-$u" ]; then
 		echo ok
 	else
 		echo "fail {} $u: $(echo $out | head -c 200)"
@@ -68,7 +78,7 @@ csc list | sed 's/^/    kept after the soak: /'
 settle || echo "    not clean after the soak; the counts below show what is left"
 counts >"$CS_TT/after"
 
-expect_eq "$cycles" "$(grep -c '^ok$' "$CS_TT/soak.log")" "all $cycles logins ($par at once) land in their sandbox"
+expect_eq "$cycles" "$(grep -c '^ok$' "$CS_TT/soak.log")" "all $cycles logins ($par at once) land in their sandbox with the forwarded agent"
 grep '^fail' "$CS_TT/soak.log" | head -n 5 | sed 's/^/    /'
 while IFS= read -r b && IFS= read -r a <&3; do
 	expect_eq "$b" "$a" "after the soak: ${b%%|*} unchanged"

@@ -272,6 +272,9 @@ StrictModes yes
 # Only the test users and root may log in to this sshd.
 AllowUsers root $CS_USER_PREFIX*
 Subsystem sftp $CS_SFTP_SERVER
+# The forwarding tests (t_fwd_*) use ssh -X; agent, TCP and streamlocal
+# forwarding are on by default.
+X11Forwarding yes
 MaxStartups 100:30:200
 MaxSessions 50
 LogLevel VERBOSE
@@ -786,7 +789,11 @@ cs_user_leftovers() {
 			[ -d "$dir" ] && echo "cgroup $dir"
 		fi
 	done < <(cs_user_cgroup_dirs "$uid")
-	for p in "$home" "$CS_DATA_DIR/$user" "$CS_STATE_DIR/$uid"; do
+	# The sandbox's /tmp and network namespace (root's, lib/sandboxobj.h).
+	for p in "$CS_STATE_DIR/$uid.tmp" "$CS_STATE_DIR/$uid.net"; do
+		[ -e "$p" ] && echo "left in state_dir: $p"
+	done
+	for p in "$home" "$CS_DATA_DIR/$user" "$CS_STATE_DIR/$uid" "$CS_STATE_DIR/$uid.tmp" "$CS_STATE_DIR/$uid.net"; do
 		cs_mounts_mentioning "$p" | sed 's/^/mount: /'
 	done
 }

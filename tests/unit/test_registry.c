@@ -364,7 +364,8 @@ static void test_user_dir(void **state)
 static void test_session_info(void **state)
 {
 	struct cs_session_info si = { .uid = 1000, .init_pid = 55, .init_start = 9,
-				      .net_none = true, .seccomp = true, .caps = 3,
+				      .net_none = true, .netns = 4026532999ULL,
+				      .seccomp = true, .caps = 3,
 				      .caps_list = 1ULL << 13 }, back;
 	char buf[512];
 
@@ -373,11 +374,14 @@ static void test_session_info(void **state)
 	assert_int_equal(back.uid, 1000);
 	assert_int_equal(back.init_pid, 55);
 	assert_true(back.net_none);
+	assert_true(back.netns == 4026532999ULL);
 	assert_false(back.no_new_privs);
 	assert_true(back.caps_list == 1ULL << 13);
 	assert_true(cs_session_info_parse("uid=1\ninit_pid=5\n", &back) < 0);
 	assert_true(cs_session_info_parse("uid=1\ninit_pid=5\ninit_start=1\nx=1\n", &back) < 0);
 	assert_true(cs_session_info_parse("uid=1\ninit_pid=1\ninit_start=1\n", &back) < 0);
+	/* network = none without the namespace to check against */
+	assert_true(cs_session_info_parse("uid=1\ninit_pid=5\ninit_start=1\nnet_none=1\n", &back) < 0);
 }
 
 int main(void)
