@@ -4,7 +4,9 @@
  * What matters is what sshd itself does for a login, in its own process on
  * the host, before or beside the shell it runs (which the module turns
  * into the sandbox): serving files (internal-sftp), changing root
- * (ChrootDirectory), opening sockets and devices (forwarding, tunnels).
+ * (ChrootDirectory), opening devices (tunnels), and Unix sockets outside
+ * /tmp. TCP, X11 and agent forwarding land inside (the module gives sshd's
+ * post-auth child the sandbox's /tmp and network namespace).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -89,25 +91,20 @@ static void must_be_no(struct cli_sshd_findings *f, const char *out, const char 
 	add(f, CLI_PROBLEM, fix, "%s %s: %s", option, v, why);
 }
 
-/* X11 and agent forwarding: sshd makes listening sockets on the host for
- * the login. DisableForwarding yes turns them off only since OpenSSH 10.0
- * (CVE-2025-32728: before, sshd honoured it for TCP and Unix sockets only),
- * so the options themselves are what is checked. */
-static void listener(struct cli_sshd_findings *f, const char *out, bool disabled,
-		     const char *key, const char *option, const char *why)
+/* Forwarding sshd does that lands inside the sandbox (the module gives
+ * sshd's post-auth child the sandbox's /tmp and, for network = none, its
+ * network namespace): said as an ok finding, with where it lands. */
+static void inside(struct cli_sshd_findings *f, const char *out, const char *key,
+		   const char *option, const char *where)
 {
-	char v[256], fix[160];
+	char v[256];
 
 	if (!cli_sshd_value(out, key, 0, v, sizeof(v)))
 		return;
-	if (!strcmp(v, "no")) {
+	if (!strcmp(v, "no"))
 		add(f, CLI_OK_FINDING, NULL, "%s no", option);
-		return;
-	}
-	snprintf(fix, sizeof(fix), "%s no", option);
-	add(f, CLI_WARNING, fix, "%s %s: %s%s", option, v, why,
-	    disabled ? "; DisableForwarding yes turns it off only from OpenSSH 10.0 on "
-		       "(CVE-2025-32728)" : "");
+	else
+		add(f, CLI_OK_FINDING, NULL, "%s %s: %s", option, v, where);
 }
 
 void cli_sshd_assess(const char *out, struct cli_sshd_findings *f)
@@ -161,20 +158,30 @@ void cli_sshd_assess(const char *out, struct cli_sshd_findings *f)
 		add(f, CLI_OK_FINDING, NULL, "DisableForwarding yes: no TCP or Unix-socket "
 		    "forwarding");
 	} else {
-		must_be_no(f, out, "allowtcpforwarding", "AllowTcpForwarding",
-			   "sshd opens forwarded connections from the host's network, outside "
-			   "the sandbox (network = none included)");
-		must_be_no(f, out, "allowstreamlocalforwarding", "AllowStreamLocalForwarding",
-			   "sshd makes and connects Unix sockets on the host's file system, "
-			   "outside the sandbox");
+		inside(f, out, "allowtcpforwarding", "AllowTcpForwarding",
+		       "sshd dials and listens from the sandbox's network (network = none: "
+		       "its loopback only)");
+		/* Only /tmp is the sandbox's in sshd's view; any other path
+		 * (the home included: sshd sees the real one, not its
+		 * overlay) is the host's file system, with the user's rights. */
+		if (cli_sshd_value(out, "allowstreamlocalforwarding", 0, v, sizeof(v))) {
+			if (!strcmp(v, "no"))
+				add(f, CLI_OK_FINDING, NULL, "AllowStreamLocalForwarding no");
+			else
+				add(f, CLI_WARNING, "AllowStreamLocalForwarding no, or only "
+				    "socket paths in /tmp", "AllowStreamLocalForwarding %s: "
+				    "sockets in /tmp are the sandbox's, any other path is the "
+				    "host's file system (the real home, not the sandbox's)", v);
+		}
 	}
 	must_be_no(f, out, "permittunnel", "PermitTunnel",
 		   "sshd (as root) opens tun/tap devices on the host for the login");
-	listener(f, out, disabled, "x11forwarding", "X11Forwarding",
-		 "sshd listens for X11 on the host for the login");
-	listener(f, out, disabled, "allowagentforwarding", "AllowAgentForwarding",
-		 "sshd makes the agent's socket in the host's /tmp for the login, outside "
-		 "the sandbox");
+	inside(f, out, "x11forwarding", "X11Forwarding",
+	       "sshd listens on the sandbox's loopback, xauth runs inside");
+	inside(f, out, "allowagentforwarding", "AllowAgentForwarding",
+	       "the agent's socket is in the sandbox's /tmp (OpenSSH up to 10.0; "
+	       "10.1 and later put it in ~/.ssh/agent of the real home, which the "
+	       "sandbox does not reach)");
 }
 
 bool cli_sshd_findings_has(const struct cli_sshd_findings *f, enum cli_finding kind,

@@ -103,8 +103,8 @@ fi
 {
 	cat "$CS_TT/sshd_good"
 	printf '%s\n' "Match User cstest1" "	ForceCommand internal-sftp" "	ChrootDirectory /srv" \
-		"	AllowTcpForwarding yes" \
-		"Match Group cstestgrp" "	X11Forwarding yes" "	AllowAgentForwarding yes"
+		"	AllowStreamLocalForwarding yes" \
+		"Match Group cstestgrp" "	PermitTunnel yes" "	X11Forwarding yes"
 } >"$CS_TT/sshd_match"
 # Subsystem in a Match block is newer than OpenSSH 9.2: only where sshd takes it.
 printf '%s\n' "Match User cstest2" "	Subsystem sftp internal-sftp" >"$CS_TT/match_subsys"
@@ -118,11 +118,11 @@ check_shape "doctor --sshd-config (Match blocks)" "$out" "$rc"
 expect_eq 1 "$rc" "Match blocks for sandboxed users make doctor exit 1"
 u1='sshd for user cstest1 \(rule [^)]*\)' g3='sshd for user cstest3 \(member of group cstestgrp, rule [^)]*\)'
 for want in "^problem: $u1: ForceCommand internal-sftp: " "^problem: $u1: ChrootDirectory /srv: " \
-	"^problem: $u1: AllowTcpForwarding yes: " \
-	"^warning: $g3: X11Forwarding yes: " "^warning: $g3: AllowAgentForwarding yes: " \
+	"^warning: $u1: AllowStreamLocalForwarding yes: " "^problem: $g3: PermitTunnel yes: " \
 	${subsys:+"^problem: sshd for user cstest2 \(rule [^)]*\): Subsystem sftp internal-sftp: "}; do
 	expect_true "doctor reports /$want/" grep -q -E -- "$want" <<<"$out"
 done
+expect_false "X11 forwarding (it lands inside) is no finding" grep -q -E "^(problem|warning): $g3: X11Forwarding" <<<"$out"
 expect_eq "" "$(grep -E '^(problem|warning): sshd: ' <<<"$out")" "nothing of the Match blocks is reported for nobody"
 expect_not_contains "$out" "cstestoff" "cstestoff (off) is not checked"
 expect_not_contains "$out" "could not read sshd's settings" "sshd -T -C read the Match config"
