@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "helper/helper.h"
@@ -37,6 +38,9 @@
  * is read until this long passes without any (a background job that keeps
  * the terminal open must not keep the login open). */
 #define DRAIN_IDLE_MS 100
+/* ... and never longer than this in all: a job that keeps writing to the
+ * terminal after the shell is gone must not keep the login open forever. */
+#define DRAIN_MAX_MS 1000
 
 bool cs_pty_wanted(void)
 {
@@ -170,6 +174,8 @@ int cs_pty_pump(struct cs_pty *p, pid_t child)
 	/* The shell is gone: what it wrote last may still be in the pty's
 	 * buffers. Read until the pty says nobody holds it (EIO) or stays
 	 * quiet for a moment. */
+	struct timespec t0, now;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (out_open) {
 		struct pollfd fd = { .fd = p->master, .events = POLLIN };
 		int r = poll(&fd, 1, DRAIN_IDLE_MS);
@@ -177,6 +183,10 @@ int cs_pty_pump(struct cs_pty *p, pid_t child)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0 || !pass(p->master, 1))
+			break;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if ((now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000 >
+		    DRAIN_MAX_MS)
 			break;
 	}
 	return 0;

@@ -23,6 +23,15 @@ expect_eq "0 ptmx" "$(sed -n 5p <<<"$out")" "the sandbox's own instance: only it
 inner=$(cs_ssh cstest1 -- 'stat -c %d /dev/pts/ptmx' </dev/null)
 expect_ne "$(stat -c %d /dev/pts/ptmx)" "$inner" "the sandbox's devpts is another instance than the host's (st_dev $inner)"
 
+# A job that keeps writing to the terminal after the shell has exited does
+# not keep the login open (the relay drains for a bounded time).
+t0=$(date +%s)
+cs_ssh cstest1 -tt -- '(trap "" HUP; while :; do echo spam; done) & sleep 0.2; exit 5' </dev/null >/dev/null 2>&1
+rc=$?
+took=$(($(date +%s) - t0))
+expect_eq 5 "$rc" "shell's exit status with a job still writing"
+expect_true "the login ends within 10 s (took $took s)" [ "$took" -lt 10 ]
+
 # script(1): openpty in the sandbox.
 out=$(cs_ssh cstest1 -- 'script -qec tty /dev/null' </dev/null | tr -d '\r')
 printf '%s\n' "$out" | sed 's/^/    script: /'
