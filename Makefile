@@ -49,10 +49,10 @@ PKGS_HARNESS := openssh-server openssh-client openssh-sftp-server passwd procps 
 # clang and libclang-rt-dev are the release's default LLVM (Debian 12: 14,
 # Debian 13: 19) through llvm-defaults' metapackages, so no version is
 # named here; libclang-rt-dev holds libFuzzer and the sanitizer runtimes.
-# tmux, screen: t_pty_inside runs them in a sandbox's pty; curl, xvfb,
+# tmux, screen, expect: t_pty_inside runs them in a sandbox's pty; curl, xvfb,
 # xauth, x11-utils: the forwarding tests (t_fwd_*).
 PKGS_TEST    := $(PKGS_HARNESS) libcmocka-dev clang libclang-rt-dev rsync psmisc mandoc \
-                tmux screen curl xvfb xauth x11-utils
+                tmux screen expect curl xvfb xauth x11-utils
 PKGS_DEMO    := $(PKGS_HARNESS)
 
 CONFIG_SRC := $(wildcard config/*.c)

@@ -1,13 +1,13 @@
 #!/bin/bash
-# Pseudo-terminals inside the sandbox: its own devpts instance. tmux, screen
-# and script allocate ptys there; an `ssh -tt` login's terminal is one of
+# Pseudo-terminals inside the sandbox: its own devpts instance. tmux, screen,
+# script and expect allocate ptys there; an `ssh -tt` login's terminal is one of
 # them too, so `tty` names it and agrees with $SSH_TTY; and a sandbox that
 # takes every pty it can get (devpts max=64) leaves the host able to open
 # one. With the default lifetime the tmux server ends with the last logout.
 # shellcheck source=tests/lib/testlib.sh
 . "$(dirname "$0")/../lib/testlib.sh"
 cs_require_sandbox
-for p in tmux screen script python3; do
+for p in tmux screen script expect python3; do
 	command -v "$p" >/dev/null || cs_skip "$p is not installed (make deps-test)"
 done
 
@@ -36,6 +36,11 @@ expect_true "the login ends within 10 s (took $took s)" [ "$took" -lt 10 ]
 out=$(cs_ssh cstest1 -- 'script -qec tty /dev/null' </dev/null | tr -d '\r')
 printf '%s\n' "$out" | sed 's/^/    script: /'
 expect_true "script gets a pty" grep -qE '^/dev/pts/[0-9]+$' <<<"$out"
+
+# expect(1): spawn opens a pty by its name (ptsname), as screen does.
+out=$(cs_ssh cstest1 -- "expect -c 'spawn tty; expect eof'" </dev/null 2>&1 | tr -d '\r')
+printf '%s\n' "$out" | sed 's/^/    expect: /'
+expect_true "expect spawns on a pty" grep -qE '^/dev/pts/[0-9]+$' <<<"$out"
 
 # tmux, detached (the server allocates the window's pty) and attached to
 # the login's terminal.
