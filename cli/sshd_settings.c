@@ -180,8 +180,8 @@ void cli_sshd_assess(const char *out, struct cli_sshd_findings *f)
 	       "sshd listens on the sandbox's loopback, xauth runs inside");
 	inside(f, out, "allowagentforwarding", "AllowAgentForwarding",
 	       "the agent's socket is in the sandbox's /tmp (OpenSSH up to 10.0; "
-	       "10.1 and later put it in ~/.ssh/agent of the real home, which the "
-	       "sandbox does not reach)");
+	       "10.1 and later put it in ~/.ssh/agent of the real home, bound into "
+	       "the sandbox when it exists as the sandbox starts)");
 }
 
 bool cli_sshd_findings_has(const struct cli_sshd_findings *f, enum cli_finding kind,

@@ -57,6 +57,10 @@ int cs_userns_map(uid_t uid, gid_t gid);
  * PID 1); mounts.c: the home in it. */
 int cs_rootfs_setup(struct cs_init_opts *o);
 int cs_home_prepare(const struct cs_init_opts *o);
+/* agentdir.c: the real ~/.ssh/agent (OpenSSH 10.1+'s agent sockets) over
+ * the overlay's: open before the overlay is mounted, bind after. */
+int cs_agent_dir_open(const char *home);
+int cs_agent_dir_bind(int realfd, const char *home);
 
 /* net.c: are we in root's network namespace of inode ino? (network =
  * none: sshd's post-auth child and the init are put there by root.) */

@@ -126,5 +126,12 @@ int cs_home_prepare(const struct cs_init_opts *o)
 	} else if (strcmp(o->home_mode, "overlay")) {
 		return cs_fail(EINVAL, "unknown home mode %s", o->home_mode);
 	}
-	return mount_overlay(o, o->data, !strcmp(o->home_mode, "overlay-tmpfs"));
+	int agentfd = cs_agent_dir_open(o->home), r;
+
+	r = mount_overlay(o, o->data, !strcmp(o->home_mode, "overlay-tmpfs"));
+	if (r == 0 && agentfd >= 0)
+		r = cs_agent_dir_bind(agentfd, o->home);
+	if (agentfd >= 0)
+		close(agentfd);
+	return r;
 }
