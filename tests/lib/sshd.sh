@@ -5,7 +5,7 @@
 # (scripts/demo). Source it from bash; it defines functions and variables
 # only (no side effects until cs_env_setup is called). Needs root.
 #
-# What cs_env_setup puts in place (see DESIGN.md, "Testing with a real sshd
+# What cs_env_setup puts in place (see docs/DESIGN.md, "Testing with a real sshd
 # without touching the host's"), and cs_env_cleanup takes away again:
 #
 #   $CS_T                     temp dir, root-owned 0755, under /run (not /tmp:
@@ -613,7 +613,7 @@ cs_user_add() {
 
 # ---- policy ----------------------------------------------------------------
 
-# The policy the integration tests use (DESIGN.md, policy format).
+# The policy the integration tests use (docs/DESIGN.md, policy format).
 cs_policy_text() {
 	cat <<EOF
 [global]
