@@ -56,7 +56,12 @@ PKGS_TEST    := $(PKGS_HARNESS) libcmocka-dev clang libclang-rt-dev rsync psmisc
 PKGS_DEMO    := $(PKGS_HARNESS)
 
 CONFIG_SRC := $(wildcard config/*.c)
+# lib/: linked into the helper (it runs as the user) and into root's
+# programs; lib/root/: only into the module, the CLI and their tests. The
+# helper links libcs.a alone, so helper code that calls root-only code does
+# not link.
 LIB_SRC    := $(wildcard lib/*.c)
+ROOT_SRC   := $(wildcard lib/root/*.c)
 MODULE_SRC := $(wildcard pam_module/*.c)
 HELPER_SRC := $(wildcard helper/*.c)
 CLI_SRC    := $(wildcard cli/*.c)
@@ -66,6 +71,7 @@ obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
 
 LIBCONFIG := $(BUILD)/libcsconfig.a
 LIBCS     := $(BUILD)/libcs.a
+LIBROOT   := $(BUILD)/libcsroot.a
 MODULE    := $(BUILD)/pam_containsession.so
 HELPER    := $(BUILD)/containsession-helper
 REAPER    := $(BUILD)/containsession-reaper
@@ -74,7 +80,7 @@ UNITS     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 LIBS_CAPNG := $(shell pkg-config --libs libcap-ng 2>/dev/null || echo -lcap-ng)
 LIBS_SECCOMP := $(shell pkg-config --libs libseccomp 2>/dev/null || echo -lseccomp)
-# sd-bus, for the systemd cgroup backend (lib/cgroup_systemd.c).
+# sd-bus, for the systemd cgroup backend (lib/root/cgroup_systemd.c).
 LIBS_SYSTEMD := $(shell pkg-config --libs libsystemd 2>/dev/null || echo -lsystemd)
 
 .PHONY: all units install uninstall deps deps-build deps-test check check-unit bench deps-bench \
@@ -96,11 +102,14 @@ $(LIBCONFIG): $(call obj,$(CONFIG_SRC))
 $(LIBCS): $(call obj,$(LIB_SRC))
 	$(AR) rcs $@ $^
 
+$(LIBROOT): $(call obj,$(ROOT_SRC))
+	$(AR) rcs $@ $^
+
 # The module exports only pam_sm_* (version script), so nothing of ours can
 # collide with symbols of sshd or other modules.
-$(MODULE): $(call obj,$(MODULE_SRC)) $(LIBCS) $(LIBCONFIG) pam_module/exports.map
+$(MODULE): $(call obj,$(MODULE_SRC)) $(LIBROOT) $(LIBCS) $(LIBCONFIG) pam_module/exports.map
 	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,--version-script=pam_module/exports.map \
-		-o $@ $(call obj,$(MODULE_SRC)) $(LIBCS) $(LIBCONFIG) -lpam $(LIBS_CAPNG) \
+		-o $@ $(call obj,$(MODULE_SRC)) $(LIBROOT) $(LIBCS) $(LIBCONFIG) -lpam $(LIBS_CAPNG) \
 		$(LIBS_SYSTEMD)
 
 # The helper runs at every login (sshd execs it in place of the shell) and
@@ -136,13 +145,13 @@ $(HELPER): $(HELPER_OBJ) $(LIBCS) $(LIBCONFIG)
 	$(CC) $(CFLAGS) $(LDFLAGS) $(HELPER_LINK) -o $@ $(HELPER_OBJ) $(LIBCS) \
 		$(LIBCONFIG) $(LIBS_CAPNG)
 
-$(CLI): $(call obj,$(CLI_SRC)) $(LIBCS) $(LIBCONFIG)
-	$(CC) $(CFLAGS) $(LDFLAGS) -pie -o $@ $(call obj,$(CLI_SRC)) $(LIBCS) $(LIBCONFIG) \
+$(CLI): $(call obj,$(CLI_SRC)) $(LIBROOT) $(LIBCS) $(LIBCONFIG)
+	$(CC) $(CFLAGS) $(LDFLAGS) -pie -o $@ $(call obj,$(CLI_SRC)) $(LIBROOT) $(LIBCS) $(LIBCONFIG) \
 		$(LIBS_SECCOMP) $(LIBS_CAPNG) $(LIBS_SYSTEMD)
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIBCS) $(LIBCONFIG)
+$(BUILD)/tests/%: tests/unit/%.c $(LIBROOT) $(LIBCS) $(LIBCONFIG)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -pie -o $@ $< $(LIBCS) $(LIBCONFIG) \
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -pie -o $@ $< $(LIBROOT) $(LIBCS) $(LIBCONFIG) \
 		-lcmocka $(LIBS_CAPNG) $(LIBS_SYSTEMD)
 
 -include $(shell find $(BUILD) -path $(BUILD)/vm -prune -o -name '*.d' -type f -print 2>/dev/null)
@@ -342,9 +351,9 @@ $(BUILD)/bench/policy: bench/policy.c $(LIBCONFIG)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBCONFIG) $(LIBS_CAPNG)
 
 # What the session mount namespace costs a login (the module's own code).
-$(BUILD)/bench/sessionns: bench/sessionns.c $(BUILD)/pam_module/sessionns.o $(LIBCS) $(LIBCONFIG)
+$(BUILD)/bench/sessionns: bench/sessionns.c $(BUILD)/pam_module/sessionns.o $(LIBROOT) $(LIBCS) $(LIBCONFIG)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/pam_module/sessionns.o $(LIBCS) \
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/pam_module/sessionns.o $(LIBROOT) $(LIBCS) \
 		$(LIBCONFIG) $(LIBS_CAPNG)
 
 deps-bench:

@@ -19,8 +19,8 @@
 
 #include "config/policy.h"
 #include "lib/err.h"
-#include "lib/registry.h"
-#include "lib/user.h"
+#include "lib/root/registry.h"
+#include "lib/root/user.h"
 
 #define CLI_OK    0
 #define CLI_FAIL  1
@@ -85,7 +85,7 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 int cli_load_policy(const struct cli *c, bool quiet_warnings, struct cs_policy **pol);
 
-/* Look USER up as the module does (lib/user.h), printing "unknown user"
+/* Look USER up as the module does (lib/root/user.h), printing "unknown user"
  * on failure; 0 or CLI_FAIL. */
 int cli_user_get(const char *name, struct cs_user *u);
 

@@ -25,9 +25,9 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "lib/cgroup.h"
+#include "lib/root/cgroup.h"
 #include "lib/fsutil.h"
-#include "lib/privileges.h"
+#include "lib/root/privileges.h"
 #include "lib/proc.h"
 
 #define NOBODY 65534
@@ -418,7 +418,7 @@ static void check_dir(struct cli_doctor *d, const char *what, const char *path, 
 	}
 }
 
-/* The module's own check (lib/privileges.c), which it makes at each login. */
+/* The module's own check (lib/root/privileges.c), which it makes at each login. */
 static void check_helper(struct cli_doctor *d)
 {
 	struct cs_err err;

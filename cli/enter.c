@@ -26,9 +26,9 @@
 
 #include "cli/cli.h"
 #include "cli/ptyrelay.h"
-#include "lib/cgroup.h"
-#include "lib/privileges.h"
-#include "lib/sandboxobj.h"
+#include "lib/root/cgroup.h"
+#include "lib/root/privileges.h"
+#include "lib/root/sandboxobj.h"
 #include "lib/sessionfile.h"
 
 /*
@@ -129,7 +129,7 @@ child(const struct cs_user *u, const struct cs_reg_entry *e, struct cs_reg *reg,
 		cli_err("enter the sandbox's network namespace: %s", strerror(errno));
 		_exit(126);
 	}
-	/* Drop to the user for good, and prove it (lib/privileges.c). */
+	/* Drop to the user for good, and prove it (lib/root/privileges.c). */
 	r = cs_priv_drop(u->uid, u->gid, u->gids, (size_t)u->ngids);
 	if (r == -EPERM) {
 		cli_err("privileges were not dropped to %s: refusing to go on", u->name);

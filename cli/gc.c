@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * containsession gc: end every sandbox that is due (lib/teardown.c says
+ * containsession gc: end every sandbox that is due (lib/root/teardown.c says
  * when: an init that has exited, a lifetime that is over) when no PAM
  * session is left to do it, and remove its cgroup, mounts (they go with its
  * mount namespace, i.e. with its init) and registry entry. The same
@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "lib/teardown.h"
+#include "lib/root/teardown.h"
 
 /* Processes of the sandbox outside its PID namespace (a login's helper
  * whose sshd was killed) get this long to leave before they are killed. */

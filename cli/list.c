@@ -15,9 +15,9 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "lib/cgstat.h"
+#include "lib/root/cgstat.h"
 #include "lib/proc.h"
-#include "lib/teardown.h"
+#include "lib/root/teardown.h"
 
 #define LIST_LOCK_WAIT_MS 2000
 

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "lib/teardown.h"
+#include "lib/root/teardown.h"
 
 /* How long the logins' own processes get to leave the cgroup by themselves
  * before what is left is killed (see cs_sandbox_teardown). */

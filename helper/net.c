@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * network = none: the sandbox's network namespace is root's (lib/netns.c
+ * network = none: the sandbox's network namespace is root's (lib/root/netns.c
  * in the module), made before the init, which is spawned inside it; sshd's
  * post-auth child is forked into it too, so every forwarding happens on
  * the sandbox's loopback. The helper never joins or makes a network

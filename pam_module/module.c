@@ -15,7 +15,7 @@
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
 
-#include "lib/user.h"
+#include "lib/root/user.h"
 #include "pam_module/module.h"
 
 #define DATA_KEY "containsession-session"
@@ -58,7 +58,7 @@ static void log_to_syslog(void *ctx, int prio, const char *msg)
 }
 
 /* The login takes over the passwd strings and the gid list of u (filled by
- * lib/user.c, shared with the CLI); the group names stay in u. */
+ * lib/root/user.c, shared with the CLI); the group names stay in u. */
 static void take_user(struct cs_login *l, struct cs_user *u)
 {
 	l->user = u->name;

@@ -9,9 +9,9 @@
 #include <security/pam_modules.h>
 
 #include "config/policy.h"
-#include "lib/cgroup.h"
+#include "lib/root/cgroup.h"
 #include "lib/err.h"
-#include "lib/registry.h"
+#include "lib/root/registry.h"
 
 /* The login being opened: who, and what the policy says for them. */
 struct cs_login {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Forking sshd's post-auth child into the sandbox's network namespace
- * (network = none; the namespace is root's, lib/netns.c).
+ * (network = none; the namespace is root's, lib/root/netns.c).
  *
  * sshd forks the post-auth child right after pam_open_session returns, and
  * that child does every forwarding: to land on the sandbox's loopback it

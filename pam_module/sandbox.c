@@ -17,11 +17,11 @@
 
 #include <security/pam_ext.h>
 
-#include "lib/cgroup.h"
+#include "lib/root/cgroup.h"
 #include "lib/fsutil.h"
 #include "lib/proc.h"
-#include "lib/sandboxobj.h"
-#include "lib/teardown.h"
+#include "lib/root/sandboxobj.h"
+#include "lib/root/teardown.h"
 #include "pam_module/module.h"
 
 void cs_session_free(struct cs_session *s)
@@ -37,7 +37,7 @@ void cs_session_free(struct cs_session *s)
 }
 
 /* The last session is closing already: no grace for the cgroup to empty
- * by itself (lib/teardown.c, shared with `containsession stop`). */
+ * by itself (lib/root/teardown.c, shared with `containsession stop`). */
 static int teardown(const struct cs_reg *reg, const struct cs_reg_entry *e, struct cs_err *err)
 {
 	return cs_sandbox_end(reg->statefd, e, 0, err);
@@ -66,7 +66,7 @@ static int prepare_data_dir(struct cs_login *l, char **path, struct cs_err *err)
 }
 
 /* The sandbox's /tmp and (network = none) network namespace, made by root
- * before the init (lib/sandboxobj.h); what a dead predecessor left is
+ * before the init (lib/root/sandboxobj.h); what a dead predecessor left is
  * removed first. The spawn hands them to the init; s keeps the namespace
  * for this login's post-auth child. */
 static int make_objs(struct cs_login *l, struct cs_session *s, int statefd, struct cs_err *err)

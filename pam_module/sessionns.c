@@ -40,7 +40,7 @@
 
 #include "lib/fsutil.h"
 #include "lib/intercept.h"
-#include "lib/privileges.h"
+#include "lib/root/privileges.h"
 #include "lib/sessionfile.h"
 #include "pam_module/module.h"
 

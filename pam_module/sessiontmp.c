@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * /tmp of the session mount namespace is the sandbox's /tmp (root's tmpfs,
- * lib/sessiontmp.c). sshd's post-auth child lives in this namespace and
+ * lib/root/sessiontmp.c). sshd's post-auth child lives in this namespace and
  * makes files there itself: the forwarded agent's socket (/tmp/ssh-XXXX,
  * OpenSSH up to 10.0) and the sockets of streamlocal forwardings to /tmp
  * paths. With the same tmpfs at /tmp in the sandbox, `ssh-add -l` and a
@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "lib/fsutil.h"
-#include "lib/sandboxobj.h"
+#include "lib/root/sandboxobj.h"
 #include "pam_module/module.h"
 
 int cs_session_tmp(const struct cs_session *s, struct cs_err *err)

@@ -26,7 +26,7 @@
 #include <unistd.h>
 
 #include "lib/fsutil.h"
-#include "lib/privileges.h"
+#include "lib/root/privileges.h"
 #include "lib/proc.h"
 #include "pam_module/module.h"
 
@@ -85,7 +85,7 @@ child(const struct cs_login *l, int wfd, char *const argv[], char *const envp[])
 		goto fail;
 	if (syscall(SYS_close_range, 4, ~0U, 0) < 0)
 		goto fail;
-	/* Drop to the user for good, and prove it (lib/privileges.c). */
+	/* Drop to the user for good, and prove it (lib/root/privileges.c). */
 	if (cs_priv_drop(l->uid, l->gid, l->gids, (size_t)l->ngids) < 0)
 		goto fail;
 	umask(077);

@@ -789,7 +789,7 @@ cs_user_leftovers() {
 			[ -d "$dir" ] && echo "cgroup $dir"
 		fi
 	done < <(cs_user_cgroup_dirs "$uid")
-	# The sandbox's /tmp and network namespace (root's, lib/sandboxobj.h).
+	# The sandbox's /tmp and network namespace (root's, lib/root/sandboxobj.h).
 	for p in "$CS_STATE_DIR/$uid.tmp" "$CS_STATE_DIR/$uid.net"; do
 		[ -e "$p" ] && echo "left in state_dir: $p"
 	done

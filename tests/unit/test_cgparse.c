@@ -17,7 +17,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "lib/cgroup.h"
+#include "lib/root/cgroup.h"
 
 static char *fixture(const char *name)
 {

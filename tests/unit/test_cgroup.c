@@ -9,7 +9,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "lib/cgroup.h"
+#include "lib/root/cgroup.h"
 
 static void test_is_systemd(void **state)
 {

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The shared pieces the CLI added to lib/: reading a cgroup's usage
- * (lib/cgstat.c) from directories laid out like cgroupfs, and tearing a
- * sandbox down from its registry entry (lib/teardown.c), with a child
+ * (lib/root/cgstat.c) from directories laid out like cgroupfs, and tearing a
+ * sandbox down from its registry entry (lib/root/teardown.c), with a child
  * process standing in for the init.
  */
 #include <errno.h>
@@ -18,9 +18,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "lib/cgstat.h"
+#include "lib/root/cgstat.h"
 #include "lib/proc.h"
-#include "lib/teardown.h"
+#include "lib/root/teardown.h"
 
 static char tmpdir[64];
 

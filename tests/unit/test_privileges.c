@@ -23,7 +23,7 @@
 #include <cap-ng.h>
 #include <cmocka.h>
 
-#include "lib/privileges.h"
+#include "lib/root/privileges.h"
 
 #define NOBODY 65534
 

@@ -18,9 +18,9 @@
 
 #include "lib/fsutil.h"
 #include "lib/proc.h"
-#include "lib/registry.h"
+#include "lib/root/registry.h"
 #include "lib/sessionfile.h"
-#include "lib/teardown.h"
+#include "lib/root/teardown.h"
 
 static char tmpdir[64];
 
@@ -99,7 +99,7 @@ static void test_round_trip(void **state)
 	cs_reg_entry_free(&e);
 }
 
-/* When a sandbox is due (lib/teardown.c), with this test process standing
+/* When a sandbox is due (lib/root/teardown.c), with this test process standing
  * in for a live init and a reaped child for one that exited. */
 static void test_due(void **state)
 {

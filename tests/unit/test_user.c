@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* lib/user.c's pure parts: the NSS buffer that grows on ERANGE (and fails
+/* lib/root/user.c's pure parts: the NSS buffer that grows on ERANGE (and fails
  * on every other error), and the check that keeps control characters from
  * NSS out of the registry and the logs. */
 #include <errno.h>
@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "lib/user.h"
+#include "lib/root/user.h"
 
 /* Stands in for getgrgid_r: needs `need` bytes, says ERANGE below that,
  * or fails with `fail` once `fail_at` calls were made. */

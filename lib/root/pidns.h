@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Is anything but its init left in a sandbox's PID namespace? What a
- * `lifetime = processes` sandbox is kept for (lib/teardown.c decides).
+ * `lifetime = processes` sandbox is kept for (lib/root/teardown.c decides).
  */
 #ifndef CS_PIDNS_H
 #define CS_PIDNS_H

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "lib/privileges.h"
+#include "lib/root/privileges.h"
 
 #include <errno.h>
 #include <fcntl.h>

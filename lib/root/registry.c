@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "lib/registry.h"
+#include "lib/root/registry.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -278,7 +278,7 @@ char *cs_reg_format(const struct cs_reg_entry *e)
 	FILE *f;
 
 	/* Refused, not escaped: a name with a control character never
-	 * becomes a sandbox (lib/user.c refuses it before). */
+	 * becomes a sandbox (lib/root/user.c refuses it before). */
 	if (!field_ok(e->user) || !field_ok(e->profile) || !field_ok(e->home))
 		return NULL;
 	for (size_t i = 0; i < e->ncgroups; i++)

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <syslog.h>
 
-#include "lib/cgroup.h"
+#include "lib/root/cgroup.h"
 #include "lib/fsutil.h"
 
 static const struct {

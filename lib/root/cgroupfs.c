@@ -5,7 +5,7 @@
  * symlink and every directory here is root-owned, so plain paths are safe to
  * use as root.
  */
-#include "lib/cgroup.h"
+#include "lib/root/cgroup.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <syslog.h>
 
-#include "lib/cgroup.h"
+#include "lib/root/cgroup.h"
 
 static bool has_ctrl(const char *opts, const char *c)
 {

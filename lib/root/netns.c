@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The network namespace of a `network = none` sandbox (lib/sandboxobj.h).
+ * The network namespace of a `network = none` sandbox (lib/root/sandboxobj.h).
  *
  * Root makes it, so it is owned by the initial user namespace: nobody in
  * the sandbox holds a capability over it (no CAP_NET_ADMIN: no routes,
@@ -32,7 +32,7 @@
 #include <unistd.h>
 
 #include "lib/fsutil.h"
-#include "lib/sandboxobj.h"
+#include "lib/root/sandboxobj.h"
 
 #define NSFS_MAGIC 0x6e736673
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "lib/user.h"
+#include "lib/root/user.h"
 
 #include <errno.h>
 #include <grp.h>

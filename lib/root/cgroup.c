@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Choosing the backend, once, and sending every operation through it. */
-#include "lib/cgroup.h"
+#include "lib/root/cgroup.h"
 
 #include <errno.h>
 #include <fcntl.h>

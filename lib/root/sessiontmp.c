@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The sandbox's /tmp, made by root (lib/sandboxobj.h). It is one tmpfs
+ * The sandbox's /tmp, made by root (lib/root/sandboxobj.h). It is one tmpfs
  * seen at /tmp by the sandbox and by every login's session mount namespace,
  * because a unix socket can only be reached through its own file system:
  * sshd's post-auth child binds the forwarded agent's socket (and any
@@ -17,7 +17,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
-#include "lib/sandboxobj.h"
+#include "lib/root/sandboxobj.h"
 
 #define TMPFS_MAGIC 0x01021994
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "lib/cgstat.h"
+#include "lib/root/cgstat.h"
 
 #include <errno.h>
 #include <fcntl.h>

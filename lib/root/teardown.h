@@ -9,7 +9,7 @@
 #define CS_TEARDOWN_H
 
 #include "lib/err.h"
-#include "lib/registry.h"
+#include "lib/root/registry.h"
 
 /*
  * grace_ms: after the init is gone, how long to let the cgroup empty by
@@ -22,7 +22,7 @@
  */
 int cs_sandbox_teardown(const struct cs_reg_entry *e, int grace_ms, struct cs_err *err);
 /* The same, and then what root made for the sandbox below the state
- * directory statefd, its /tmp and network namespace (lib/sandboxobj.h),
+ * directory statefd, its /tmp and network namespace (lib/root/sandboxobj.h),
  * which nothing holds once the init is gone. What every caller uses. */
 int cs_sandbox_end(int statefd, const struct cs_reg_entry *e, int grace_ms, struct cs_err *err);
 

@@ -21,9 +21,9 @@
 #include <sys/types.h>
 
 #include "config/policy.h"
-#include "lib/cgparse.h"
+#include "lib/root/cgparse.h"
 #include "lib/err.h"
-#include "lib/registry.h"
+#include "lib/root/registry.h"
 
 struct cs_cgroup;
 

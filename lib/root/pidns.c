@@ -11,7 +11,7 @@
  * Both only read /proc as root; nothing here is written, and a process
  * that cannot be looked at (it exited meanwhile) is simply not counted.
  */
-#include "lib/pidns.h"
+#include "lib/root/pidns.h"
 
 #include <dirent.h>
 #include <errno.h>

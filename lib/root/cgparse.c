@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "lib/cgparse.h"
+#include "lib/root/cgparse.h"
 
 #include <errno.h>
 #include <stdio.h>

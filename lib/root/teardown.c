@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "lib/teardown.h"
+#include "lib/root/teardown.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -8,10 +8,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "lib/cgroup.h"
-#include "lib/pidns.h"
+#include "lib/root/cgroup.h"
+#include "lib/root/pidns.h"
 #include "lib/proc.h"
-#include "lib/sandboxobj.h"
+#include "lib/root/sandboxobj.h"
 
 #define INIT_EXIT_TIMEOUT_MS 5000
 #define POLL_MS 50

@@ -28,7 +28,7 @@
 
 #include <systemd/sd-bus.h>
 
-#include "lib/cgroup.h"
+#include "lib/root/cgroup.h"
 
 #define USEC_PER_SEC 1000000ULL
 
