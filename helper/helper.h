@@ -50,8 +50,9 @@ int cs_apparmor_label(char *buf, size_t len);
 int cs_apparmor_leave_on_exec(void);
 int cs_apparmor_confined(char *buf, size_t len);
 
-/* userns.c: map 0 in the new user namespace to uid/gid and nothing else. */
-int cs_userns_map(uid_t uid, gid_t gid);
+/* userns.c: map in_uid/in_gid in the new user namespace to the caller's
+ * out_uid/out_gid in the parent, and nothing else. */
+int cs_userns_map(uid_t in_uid, uid_t out_uid, gid_t in_gid, gid_t out_gid);
 
 /* rootfs.c: the sandbox's new root, entered with pivot_root (run as its
  * PID 1); mounts.c: the home in it. */

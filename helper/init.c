@@ -207,7 +207,10 @@ int cs_init_main(int argc, char **argv)
 				       "profile, apparmor/containsession-helper)", label), 1;
 		return cs_fail(e, "unshare user namespace"), 1;
 	}
-	if (cs_userns_map(o.uid, o.gid) < 0)
+	/* U1, where the tree is built, maps the user to itself; U2 (locked.c)
+	 * maps 0 to it. So inside, /proc/self/uid_map reads "0 <uid> 1", the
+	 * real uid, as it did before the tree was locked. */
+	if (cs_userns_map(o.uid, o.uid, o.gid, o.gid) < 0)
 		return 1;
 	flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWCGROUP;
 	if (unshare(flags) < 0)

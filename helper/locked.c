@@ -11,7 +11,8 @@
  * up: no remount of their read-only/nosuid/nodev flags, no unmount that
  * would uncover what is below), as bubblewrap does for the same reason.
  * Logins join U2 and that mount namespace; their capabilities are U2's.
- * U2 maps its 0 to U1's 0, which is the user: nothing else changes.
+ * U1 maps the user's uid to itself and U2 maps its 0 to that, so inside
+ * uid_map reads "0 <real uid> 1" as in a single user namespace.
  *
  * The PID, UTS, IPC and cgroup namespaces stay U1's. Joining them
  * takes U1's capabilities, which a process in U2 does not have, so the join
@@ -31,10 +32,16 @@
 
 int cs_lock_mounts(void)
 {
+	/* Read in U1, before the unshare: in U2 they are unmapped until the
+	 * map below is written. */
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+
 	if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
 		return cs_fail(errno, "lock the sandbox's mounts (nested user namespace)");
-	/* 0 stays 0 (U1's 0, the user); setgroups stays denied. */
-	return cs_userns_map(0, 0);
+	/* 0 is the user (U1 maps the user to itself, init.c); setgroups
+	 * stays denied. */
+	return cs_userns_map(0, uid, 0, gid);
 }
 
 int cs_join_namespaces(int pidfd, pid_t pid)
