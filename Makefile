@@ -351,9 +351,11 @@ $(BUILD)/bench/policy: bench/policy.c $(LIBCONFIG)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBCONFIG) $(LIBS_CAPNG)
 
 # What the session mount namespace costs a login (the module's own code).
-$(BUILD)/bench/sessionns: bench/sessionns.c $(BUILD)/pam_module/sessionns.o $(LIBROOT) $(LIBCS) $(LIBCONFIG)
+# sessionns.c binds the sandbox's /tmp with sessiontmp.c's code.
+BENCH_SESSIONNS_OBJ := $(BUILD)/pam_module/sessionns.o $(BUILD)/pam_module/sessiontmp.o
+$(BUILD)/bench/sessionns: bench/sessionns.c $(BENCH_SESSIONNS_OBJ) $(LIBROOT) $(LIBCS) $(LIBCONFIG)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/pam_module/sessionns.o $(LIBROOT) $(LIBCS) \
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BENCH_SESSIONNS_OBJ) $(LIBROOT) $(LIBCS) \
 		$(LIBCONFIG) $(LIBS_CAPNG)
 
 deps-bench:
