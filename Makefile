@@ -263,14 +263,26 @@ $(FUZZ_BIN): tests/fuzz/fuzz_policy.c $(CONFIG_SRC) $(wildcard config/*.h)
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-o $@ tests/fuzz/fuzz_policy.c $(CONFIG_SRC) $(LIBS_CAPNG)
 
-fuzz: $(FUZZ_BIN)
-	@mkdir -p build-fuzz/corpus
+# The key=value codec (tests/fuzz/fuzz_kv.c): parse, write back, parse.
+FUZZ_KV   := build-fuzz/fuzz_kv
+$(FUZZ_KV): tests/fuzz/fuzz_kv.c lib/kv.c lib/kv.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -D_GNU_SOURCE -I. -std=gnu11 -g -O1 -fno-omit-frame-pointer \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-o $@ tests/fuzz/fuzz_kv.c lib/kv.c
+
+fuzz: $(FUZZ_BIN) $(FUZZ_KV)
+	@mkdir -p build-fuzz/corpus build-fuzz/corpus-kv
 	$(FUZZ_BIN) -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
 		build-fuzz/corpus tests/fuzz/corpus
+	$(FUZZ_KV) -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+		build-fuzz/corpus-kv tests/fuzz/corpus-kv
 
-check-fuzz: $(FUZZ_BIN)
+check-fuzz: $(FUZZ_BIN) $(FUZZ_KV)
 	rm -rf build-fuzz/check-corpus && cp -r tests/fuzz/corpus build-fuzz/check-corpus
 	$(FUZZ_BIN) -max_total_time=20 -print_final_stats=1 build-fuzz/check-corpus
+	rm -rf build-fuzz/check-corpus-kv && cp -r tests/fuzz/corpus-kv build-fuzz/check-corpus-kv
+	$(FUZZ_KV) -max_total_time=10 -print_final_stats=1 build-fuzz/check-corpus-kv
 
 check-unit: $(UNITS)
 	@set -e; for t in $(UNITS); do echo "== $$t"; $$t; done
