@@ -121,6 +121,11 @@ struct cli_doctor {
 };
 void cli_report(struct cli_doctor *d, enum cli_finding kind, const char *fix,
 		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* The profiles with home mode `home` that a rule of pol uses, each once
+ * (however many rules name it), in rule order; *n is how many. NULL only
+ * when out of memory (n is then 0). The caller frees the array. */
+const struct cs_profile **cli_ruled_profiles(const struct cs_policy *pol,
+					     enum cs_home_mode home, size_t *n);
 /* doctor_stack.c: the PAM service files in pamdir; the session stack of
  * the service sshd uses (sandboxes: the policy sandboxes someone, so its
  * absence is a problem). */

@@ -51,6 +51,29 @@ void cli_report(struct cli_doctor *d, enum cli_finding kind, const char *fix,
 		d->warnings++;
 }
 
+const struct cs_profile **cli_ruled_profiles(const struct cs_policy *pol,
+					     enum cs_home_mode home, size_t *n)
+{
+	const struct cs_profile **out = calloc(pol->nrules + 1, sizeof(*out));
+
+	*n = 0;
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < pol->nrules; i++) {
+		const struct cs_profile *p = pol->rules[i].profile ?
+					     cs_policy_profile(pol, pol->rules[i].profile) : NULL;
+		bool seen = false;
+
+		if (!p || p->home != home)
+			continue;
+		for (size_t j = 0; j < *n && !seen; j++)
+			seen = out[j] == p;
+		if (!seen)
+			out[(*n)++] = p;
+	}
+	return out;
+}
+
 /* A sysctl as a number; false when the file is not there. */
 static bool sysctl_num(const char *path, long *v)
 {

@@ -14,28 +14,19 @@
 
 void cli_doctor_bounds(struct cli_doctor *d, const struct cs_policy *pol)
 {
-	const char **seen = calloc(pol->nrules + 1, sizeof(*seen));
-	size_t nseen = 0;
+	size_t n;
+	const struct cs_profile **ps = cli_ruled_profiles(pol, CS_HOME_OVERLAY, &n);
 
-	if (!seen)
+	if (!ps) {
+		cli_report(d, CLI_PROBLEM, "free some memory", "cannot check home.max: out of memory");
 		return;
-	for (size_t i = 0; i < pol->nrules; i++) {
-		const struct cs_profile *p = pol->rules[i].profile ?
-					     cs_policy_profile(pol, pol->rules[i].profile) : NULL;
-		bool dup = false;
-
-		if (!p || p->home != CS_HOME_OVERLAY)
-			continue;
-		for (size_t j = 0; j < nseen; j++)
-			dup = dup || !strcmp(seen[j], p->name);
-		if (dup)
-			continue;
-		seen[nseen++] = p->name;
+	}
+	for (size_t i = 0; i < n; i++)
 		cli_report(d, CLI_WARNING, "home = overlay-tmpfs (bounded by home.max), or a file system "
 			   "quota on data_dir",
 			   "profile %s (%s:%u) has home = overlay: its home.max (%llu bytes) is not "
 			   "enforced; the upper layers in %s grow until that file system is full",
-			   p->name, p->file, p->line, (unsigned long long)p->home_max, pol->data_dir);
-	}
-	free(seen);
+			   ps[i]->name, ps[i]->file, ps[i]->line, (unsigned long long)ps[i]->home_max,
+			   pol->data_dir);
+	free(ps);
 }

@@ -51,24 +51,14 @@ static void report_profile(struct cli_doctor *d, const struct cs_profile *p, con
 void cli_doctor_bind_home(struct cli_doctor *d, const struct cs_policy *pol)
 {
 	const char *mta = mta_path();
-	const char **seen = calloc(pol->nrules + 1, sizeof(*seen));
-	size_t nseen = 0;
+	size_t n;
+	const struct cs_profile **ps = cli_ruled_profiles(pol, CS_HOME_BIND, &n);
 
-	if (!seen)
+	if (!ps) {
+		cli_report(d, CLI_PROBLEM, "free some memory", "cannot check home = bind: out of memory");
 		return;
-	for (size_t i = 0; i < pol->nrules; i++) {
-		const struct cs_profile *p = pol->rules[i].profile ?
-					     cs_policy_profile(pol, pol->rules[i].profile) : NULL;
-		bool dup = false;
-
-		if (!p || p->home != CS_HOME_BIND)
-			continue;
-		for (size_t j = 0; j < nseen; j++)
-			dup = dup || !strcmp(seen[j], p->name);
-		if (dup)
-			continue;
-		seen[nseen++] = p->name;
-		report_profile(d, p, mta);
 	}
-	free(seen);
+	for (size_t i = 0; i < n; i++)
+		report_profile(d, ps[i], mta);
+	free(ps);
 }
