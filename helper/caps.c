@@ -59,9 +59,10 @@ int cs_caps_apply(const struct cs_session_info *si)
 		return 0;
 	capng_clear(CAPNG_SELECT_BOTH);
 	for (int c = 0; c <= CAP_LAST_CAP; c++)
-		if (keep & (1ULL << c))
-			capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED |
-				     CAPNG_INHERITABLE | CAPNG_BOUNDING_SET, (unsigned)c);
+		if ((keep & (1ULL << c)) &&
+		    capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED |
+				 CAPNG_INHERITABLE | CAPNG_BOUNDING_SET, (unsigned)c) < 0)
+			return cs_fail(EINVAL, "keep capability %d", c);
 	/* Bounds first: it needs CAP_SETPCAP, which the caps step may drop. */
 	if (capng_apply(CAPNG_SELECT_BOUNDS) < 0 || capng_apply(CAPNG_SELECT_CAPS) < 0)
 		return cs_fail(EPERM, "apply capabilities");

@@ -106,7 +106,8 @@ static int cap_kept(unsigned cap)
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0 || setgroups(0, NULL) < 0 ||
 	    setresgid(NOBODY, NOBODY, NOBODY) < 0 || setresuid(NOBODY, NOBODY, NOBODY) < 0)
 		return 10;
-	capng_get_caps_process();
+	if (capng_get_caps_process() < 0)
+		return 13;
 	if (capng_update(CAPNG_ADD, CAPNG_EFFECTIVE, cap) < 0 || capng_apply(CAPNG_SELECT_CAPS) < 0)
 		return 11;
 	uid_t r, e, s;
