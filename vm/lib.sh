@@ -102,8 +102,15 @@ vm_boot() {
 		vm__port_free "$VM_PORT" || continue
 		# -snapshot semantics per drive: writes go to a temporary file
 		# that qemu deletes itself, so no overlay can be left behind.
+		# One TCG thread for all vCPUs (thread=single), not one each:
+		# with multi-threaded TCG a vCPU can run a stale translation of
+		# kernel text the other one is patching with int3 (static keys:
+		# setting and resetting cpu.max flips one), and the guest
+		# kernel oopses on the int3 ("Oops: int3" in
+		# propagate_entity_cfs_rq, panic) -- seen in the Debian 13 guest
+		# during the systemd checks.
 		qemu-system-x86_64 \
-			-machine q35,accel=tcg -cpu max -smp "$VM_CPUS" -m "$VM_MEM" \
+			-machine q35 -accel tcg,thread=single -cpu max -smp "$VM_CPUS" -m "$VM_MEM" \
 			-nodefaults -display none -no-reboot \
 			-kernel "$img/vmlinuz" -initrd "$img/initrd.img" \
 			-append "root=/dev/vda rw console=ttyS0 systemd.unified_cgroup_hierarchy=1 net.ifnames=0 panic=-1" \
