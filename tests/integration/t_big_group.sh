@@ -8,10 +8,7 @@
 . "$(dirname "$0")/../lib/testlib.sh"
 cs_require_sandbox
 
-if [ -n "${CS_CLI:-}" ]; then cli=$CS_CLI
-elif [ -x /usr/local/sbin/containsession ]; then cli=/usr/local/sbin/containsession
-else cli=$CS_TOP/build/containsession; fi
-csc() { "$cli" --conf "$CS_POLICY" --confdir "$CS_POLICY_DIR" "$@"; }
+cs_use_cli
 
 grp=cstestbig user=cstestbg
 cs_group_add $grp || cs_fail "groupadd $grp"

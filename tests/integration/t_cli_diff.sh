@@ -8,14 +8,7 @@
 . "$(dirname "$0")/../lib/testlib.sh"
 cs_require_sandbox
 
-# The CLI under test: $CS_CLI, else the installed one (make install runs
-# before the integration tests), else the build tree's. csc runs it on the
-# test policy.
-if [ -n "${CS_CLI:-}" ]; then cli=$CS_CLI
-elif [ -x /usr/local/sbin/containsession ]; then cli=/usr/local/sbin/containsession
-else cli=$CS_TOP/build/containsession; fi
-[ -x "$cli" ] || cs_fail "no containsession CLI to test (make install, or set CS_CLI)"
-csc() { "$cli" --conf "$CS_POLICY" --confdir "$CS_POLICY_DIR" "$@"; }
+cs_use_cli
 
 user=cstest1
 home=$(getent passwd $user | cut -d: -f6)

@@ -10,11 +10,7 @@
 # shellcheck source=tests/lib/fwd.sh
 . "$(dirname "$0")/../lib/fwd.sh"
 cs_require_sandbox
-if [ -n "${CS_CLI:-}" ]; then cli=$CS_CLI
-elif [ -x /usr/local/sbin/containsession ]; then cli=/usr/local/sbin/containsession
-else cli=$CS_TOP/build/containsession; fi
-[ -x "$cli" ] || cs_fail "no containsession CLI to test (make install, or set CS_CLI)"
-csc() { "$cli" --conf "$CS_POLICY" --confdir "$CS_POLICY_DIR" "$@"; }
+cs_use_cli
 
 user=cstest1 uid=$(id -u cstest1) tag=$$-$RANDOM
 cs_fwd_nonet $user

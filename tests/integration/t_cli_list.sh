@@ -8,14 +8,7 @@
 cs_require_sandbox
 command -v python3 >/dev/null || cs_skip "python3 is needed to parse list --json"
 
-# The CLI under test: $CS_CLI, else the installed one (make install runs
-# before the integration tests), else the build tree's. csc runs it on the
-# test policy.
-if [ -n "${CS_CLI:-}" ]; then cli=$CS_CLI
-elif [ -x /usr/local/sbin/containsession ]; then cli=/usr/local/sbin/containsession
-else cli=$CS_TOP/build/containsession; fi
-[ -x "$cli" ] || cs_fail "no containsession CLI to test (make install, or set CS_CLI)"
-csc() { "$cli" --conf "$CS_POLICY" --confdir "$CS_POLICY_DIR" "$@"; }
+cs_use_cli
 
 if ! cs_wait_clean cstest1 || ! cs_wait_clean cstest2; then cs_fail "test users not clean before the test"; fi
 expect_eq "[]" "$(csc list --json)" "list --json with nothing running is []"

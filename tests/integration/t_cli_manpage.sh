@@ -7,12 +7,7 @@
 # shellcheck source=tests/lib/testlib.sh
 . "$(dirname "$0")/../lib/testlib.sh"
 
-# The CLI under test: $CS_CLI, else the installed one (make install runs
-# before the integration tests), else the build tree's.
-if [ -n "${CS_CLI:-}" ]; then cli=$CS_CLI
-elif [ -x /usr/local/sbin/containsession ]; then cli=/usr/local/sbin/containsession
-else cli=$CS_TOP/build/containsession; fi
-[ -x "$cli" ] || cs_fail "no containsession CLI to test (make install, or set CS_CLI)"
+cs_use_cli
 
 page=$CS_TOP/man/containsession.8
 [ -r "$page" ] || cs_fail "no $page"

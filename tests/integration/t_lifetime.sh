@@ -14,11 +14,7 @@
 cs_require_sandbox
 command -v tmux >/dev/null || cs_skip "tmux is not installed (make deps-test)"
 
-if [ -n "${CS_CLI:-}" ]; then cli=$CS_CLI
-elif [ -x /usr/local/sbin/containsession ]; then cli=/usr/local/sbin/containsession
-else cli=$CS_TOP/build/containsession; fi
-[ -x "$cli" ] || cs_fail "no containsession CLI to test (make install, or set CS_CLI)"
-csc() { "$cli" --conf "$CS_POLICY" --confdir "$CS_POLICY_DIR" "$@"; }
+cs_use_cli
 
 uid=$(id -u cstest1)
 cs_wait_clean cstest1 || cs_fail "cstest1 not clean before the test"

@@ -27,10 +27,7 @@ grep -q '^pids.max = 1024$' "$CS_POLICY" || cs_fail "policy edit did not apply"
 grep -q '^lifetime = 2s$' "$CS_POLICY" && grep -q '^cstest3 = kept$' "$CS_POLICY" &&
 	grep -q '^network = none$' "$CS_POLICY" ||
 	cs_fail "lifetime policy edit did not apply"
-if [ -n "${CS_CLI:-}" ]; then cli=$CS_CLI
-elif [ -x /usr/local/sbin/containsession ]; then cli=/usr/local/sbin/containsession
-else cli=$CS_TOP/build/containsession; fi
-csc() { "$cli" --conf "$CS_POLICY" --confdir "$CS_POLICY_DIR" "$@"; }
+cs_use_cli
 cs_on_exit 'csc gc >/dev/null 2>&1'
 eval "$(ssh-agent -s -a "$CS_TT/agent.sock")" >/dev/null || cs_fail "ssh-agent did not start"
 cs_on_exit "kill $SSH_AGENT_PID"

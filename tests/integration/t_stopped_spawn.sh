@@ -12,10 +12,7 @@ cs_require_sandbox
 [ -n "${CS_SSHD_PRELOAD:-}" ] && grep -qF "$CS_SSHD_PRELOAD" "/proc/$CS_SSHD_PID/maps" 2>/dev/null ||
 	cs_skip "sshd runs without the fault shim (CS_SSHD_PRELOAD=build/fault/fault.so; make check-integration sets it)"
 
-if [ -n "${CS_CLI:-}" ]; then cli=$CS_CLI
-elif [ -x /usr/local/sbin/containsession ]; then cli=/usr/local/sbin/containsession
-else cli=$CS_TOP/build/containsession; fi
-csc() { "$cli" --conf "$CS_POLICY" --confdir "$CS_POLICY_DIR" "$@"; }
+cs_use_cli
 
 user=cstest1
 uid=$(id -u $user)

@@ -209,3 +209,14 @@ cs_channel() {
 cs_sshd_priv_pid() {
 	ps -o pid=,args= --ppid "$CS_SSHD_PID" | awk -v u="$1" '$0 ~ (": " u " \\[priv\\]") { print $1; exit }'
 }
+
+# cs_use_cli: the CLI under test in $cli -- $CS_CLI, else the installed one
+# (make install runs before the integration tests), else the build tree's
+# -- and csc, which runs it on the test policy.
+cs_use_cli() {
+	if [ -n "${CS_CLI:-}" ]; then cli=$CS_CLI
+	elif [ -x /usr/local/sbin/containsession ]; then cli=/usr/local/sbin/containsession
+	else cli=$CS_TOP/build/containsession; fi
+	[ -x "$cli" ] || cs_fail "no containsession CLI to test (make install, or set CS_CLI)"
+	csc() { "$cli" --conf "$CS_POLICY" --confdir "$CS_POLICY_DIR" "$@"; }
+}
