@@ -47,7 +47,7 @@ static int one_cap(const char *item, size_t n, uint64_t *list, struct cs_why *wh
 unknown:
 	snprintf(why->msg, sizeof(why->msg), "unknown capability '%s'",
 		 cs_quote(q, sizeof(q), name));
-	return -1;
+	return -EINVAL;
 }
 
 int cs_caps_parse(const char *s, enum cs_caps_mode *mode, uint64_t *list,
@@ -70,10 +70,10 @@ int cs_caps_parse(const char *s, enum cs_caps_mode *mode, uint64_t *list,
 			e--;
 		if (a == e) {
 			snprintf(why->msg, sizeof(why->msg), "empty name in capability list");
-			return -1;
+			return -EINVAL;
 		}
 		if (one_cap(a, (size_t)(e - a), &l, why) < 0)
-			return -1;
+			return -EINVAL;
 		if (!s[n])
 			break;
 		s += n + 1;
@@ -89,18 +89,18 @@ int cs_caps_format(enum cs_caps_mode mode, uint64_t list, char *buf, size_t len)
 
 	switch (mode) {
 	case CS_CAPS_DEFAULT:
-		return snprintf(buf, len, "default") < (int)len ? 0 : -1;
+		return snprintf(buf, len, "default") < (int)len ? 0 : -ENOSPC;
 	case CS_CAPS_NONE:
-		return snprintf(buf, len, "none") < (int)len ? 0 : -1;
+		return snprintf(buf, len, "none") < (int)len ? 0 : -ENOSPC;
 	case CS_CAPS_ALL:
-		return snprintf(buf, len, "all") < (int)len ? 0 : -1;
+		return snprintf(buf, len, "all") < (int)len ? 0 : -ENOSPC;
 	case CS_CAPS_LIST:
 		break;
 	default:
-		return -1;
+		return -EINVAL;
 	}
 	if (!len)
-		return -1;
+		return -ENOSPC;
 	buf[0] = '\0';
 	for (unsigned c = 0; c < 64; c++) {
 		const char *name;
@@ -111,11 +111,11 @@ int cs_caps_format(enum cs_caps_mode mode, uint64_t list, char *buf, size_t len)
 		/* A bit no name stands for could not be read back: refuse
 		 * rather than print something that parses differently. */
 		if (!(name = capng_capability_to_name(c)))
-			return -1;
+			return -EINVAL;
 		w = snprintf(buf + used, len - used, "%scap_%s", used ? "," : "", name);
 		if (w < 0 || (size_t)w >= len - used)
-			return -1;
+			return -ENOSPC;
 		used += (size_t)w;
 	}
-	return used ? 0 : -1;
+	return used ? 0 : -EINVAL;
 }

@@ -34,8 +34,17 @@ static bool secure(const struct stat *st)
 	return st->st_uid == 0 && !(st->st_mode & (S_IWGRP | S_IWOTH));
 }
 
+/* A file or directory that cannot be used: what the load returns (the
+ * first such errno), the message says the rest. */
+static void file_failed(struct cs_build *b, int err)
+{
+	if (!b->errnum)
+		b->errnum = err;
+}
+
 static void insecure(struct cs_build *b)
 {
+	file_failed(b, EPERM);
 	cs_err(b, 0, "must be owned by root and not writable by group or others");
 }
 
@@ -47,10 +56,13 @@ static void open_failed(struct cs_build *b, int err, int dirfd, const char *name
 	char e[128];
 
 	if ((err == ELOOP || err == ENOTDIR) &&
-	    fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+	    fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {
+		file_failed(b, ELOOP);
 		cs_err(b, 0, "is a symbolic link, which is not followed");
-	else
+	} else {
+		file_failed(b, err);
 		cs_err(b, 0, "cannot open: %s", errstr(err, e, sizeof(e)));
+	}
 }
 
 static int slurp(int fd, char **out, size_t *outlen)
@@ -110,10 +122,12 @@ static void read_file(struct cs_build *b, int dirfd, const char *name, const cha
 		return;
 	}
 	if (fstat(fd, &st) < 0) {
+		file_failed(b, errno);
 		cs_err(b, 0, "cannot stat: %s", errstr(errno, e, sizeof(e)));
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
+		file_failed(b, EINVAL);
 		cs_err(b, 0, "not a regular file");
 		goto out;
 	}
@@ -122,6 +136,7 @@ static void read_file(struct cs_build *b, int dirfd, const char *name, const cha
 		goto out;
 	}
 	if ((r = slurp(fd, &text, &len)) < 0) {
+		file_failed(b, -r);
 		if (r == -EFBIG)
 			cs_err(b, 0, "larger than %u bytes", MAX_FILE);
 		else
@@ -155,7 +170,7 @@ static void free_names(char **names, size_t n)
 	free(names);
 }
 
-/* The *.conf names in dir, sorted; -1 on error (errno). */
+/* The *.conf names in dir, sorted; a negative errno on error. */
 static int list_dir(DIR *dir, char ***out, size_t *nout)
 {
 	char **names = NULL, **nn;
@@ -187,8 +202,7 @@ static int list_dir(DIR *dir, char ***out, size_t *nout)
 fail: {
 		int e = errno ? errno : ENOMEM;
 		free_names(names, n);
-		errno = e;
-		return -1;
+		return -e;
 	}
 }
 
@@ -199,7 +213,7 @@ static void read_dir(struct cs_build *b, const char *confdir, bool check_owner)
 	char e[128], **names = NULL;
 	struct stat st;
 	DIR *dir;
-	int fd;
+	int fd, r;
 
 	fd = open(confdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0 && errno == ENOENT)
@@ -212,6 +226,7 @@ static void read_dir(struct cs_build *b, const char *confdir, bool check_owner)
 	}
 	if (fstat(fd, &st) < 0) {
 		int err = errno;
+		file_failed(b, err);
 		if (cs_build_add_file(b, confdir) == 0)
 			cs_err(b, 0, "cannot stat: %s", errstr(err, e, sizeof(e)));
 		close(fd);
@@ -226,13 +241,15 @@ static void read_dir(struct cs_build *b, const char *confdir, bool check_owner)
 	}
 	if (!(dir = fdopendir(fd))) {
 		int err = errno;
+		file_failed(b, err);
 		close(fd);
 		if (cs_build_add_file(b, confdir) == 0)
 			cs_err(b, 0, "cannot open: %s", errstr(err, e, sizeof(e)));
 		return;
 	}
-	if (list_dir(dir, &names, &n) < 0) {
-		int err = errno;
+	if ((r = list_dir(dir, &names, &n)) < 0) {
+		int err = -r;
+		file_failed(b, err);
 		if (cs_build_add_file(b, confdir) == 0)
 			cs_err(b, 0, "cannot read: %s", errstr(err, e, sizeof(e)));
 		closedir(dir);
@@ -250,6 +267,7 @@ static void read_dir(struct cs_build *b, const char *confdir, bool check_owner)
 				/* Not silently skipped: a drop-in the admin
 				 * thinks is in force must not quietly be
 				 * out of it. */
+				file_failed(b, ELOOP);
 				if (cs_build_add_file(b, path) == 0)
 					cs_err(b, 0, "is a symbolic link, which is not followed");
 			} else if (S_ISREG(st.st_mode)) {
@@ -258,6 +276,7 @@ static void read_dir(struct cs_build *b, const char *confdir, bool check_owner)
 			/* Directories and the like named *.conf: not policy. */
 		} else if (errno != ENOENT) {
 			int err = errno;
+			file_failed(b, err);
 			if (cs_build_add_file(b, path) == 0)
 				cs_err(b, 0, "cannot stat: %s", errstr(err, e, sizeof(e)));
 		}
@@ -274,7 +293,7 @@ int cs_policy_load_flags(const char *conf, const char *confdir, unsigned flags,
 	bool check_owner;
 
 	if (!out)
-		return -1;
+		return -EINVAL;
 	*out = NULL;
 	if (!conf)
 		conf = CS_DEFAULT_CONF;
@@ -288,7 +307,7 @@ int cs_policy_load_flags(const char *conf, const char *confdir, unsigned flags,
 			tmp.oom = true;
 			cs_diag_flush(&tmp, diag);
 		}
-		return -1;
+		return -ENOMEM;
 	}
 	read_file(&b, AT_FDCWD, conf, conf, check_owner);
 	if (confdir && !b.stop)

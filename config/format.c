@@ -21,7 +21,7 @@ static int put(char *buf, size_t len, const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vsnprintf(buf, len, fmt, ap);
 	va_end(ap);
-	return n >= 0 && (size_t)n < len ? 0 : -1;
+	return n >= 0 && (size_t)n < len ? 0 : -ENOSPC;
 }
 
 static int limit(char *buf, size_t len, uint64_t v)
@@ -39,7 +39,7 @@ int cs_profile_format(const struct cs_profile *p, enum cs_key k, char *buf, size
 	};
 
 	if (!p || !buf || !len)
-		return -1;
+		return -EINVAL;
 	buf[0] = '\0';
 	switch (k) {
 	case CS_K_INHERIT:
@@ -49,7 +49,7 @@ int cs_profile_format(const struct cs_profile *p, enum cs_key k, char *buf, size
 		return put(buf, len, "%s", p->hostname ? p->hostname : "");
 	case CS_K_HOME:
 		if ((unsigned)p->home >= sizeof(home) / sizeof(home[0]))
-			return -1;
+			return -EINVAL;
 		return put(buf, len, "%s", home[p->home]);
 	case CS_K_TMP:
 		return put(buf, len, "%s", p->tmp == CS_TMP_HOST ? "host" : "private");
@@ -89,5 +89,5 @@ int cs_profile_format(const struct cs_profile *p, enum cs_key k, char *buf, size
 	case CS_K_COUNT:
 		break;
 	}
-	return -1;
+	return -EINVAL;
 }

@@ -29,7 +29,7 @@ int cs_hostname_tmpl_check(const char *s, struct cs_why *why)
 	 * time instead of refusing every login later. */
 	if (s[0] == '-' || s[0] == '.') {
 		snprintf(why->msg, sizeof(why->msg), "must not start with '-' or '.'");
-		return -1;
+		return -EINVAL;
 	}
 	for (; *s; s++) {
 		if (*s == '%') {
@@ -40,17 +40,17 @@ int cs_hostname_tmpl_check(const char *s, struct cs_why *why)
 				else
 					snprintf(why->msg, sizeof(why->msg),
 						 "unknown sequence after '%%' (use %%u or %%h)");
-				return -1;
+				return -EINVAL;
 			}
 			s++;
 			continue;
 		}
 		if (!host_char(*s))
-			return -1;
+			return -EINVAL;
 		if (++literal > CS_MAX_HOSTNAME) {
 			snprintf(why->msg, sizeof(why->msg), "longer than %u characters",
 				 CS_MAX_HOSTNAME);
-			return -1;
+			return -EINVAL;
 		}
 	}
 	return 0;
@@ -72,10 +72,10 @@ int cs_expand_hostname(const char *tmpl, const char *user, const char *host,
 	size_t used = 0;
 
 	if (!buf || !len)
-		return -1;
+		return -EINVAL;
 	buf[0] = '\0';
 	if (!tmpl || !user || !host)
-		return -1;
+		return -EINVAL;
 	for (const char *s = tmpl; *s; s++) {
 		const char *v = s;
 		size_t n = 1;
@@ -107,5 +107,5 @@ int cs_expand_hostname(const char *tmpl, const char *user, const char *host,
 	return 0;
 bad:
 	buf[0] = '\0';
-	return -1;
+	return -EINVAL;
 }

@@ -8,6 +8,7 @@
 #ifndef CONTAINSESSION_CONFIG_INTERNAL_H
 #define CONTAINSESSION_CONFIG_INTERNAL_H
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -35,7 +36,7 @@ enum cs_gkey { CS_G_CGROUP, CS_G_CGROUP_ROOT, CS_G_STATE_DIR, CS_G_DATA_DIR, CS_
 #define CS_KW_PROFILE(k) ((size_t)CS_G_COUNT + (size_t)(k))
 _Static_assert(CS_NKEYWORDS <= 32, "a section's seen-keys mask is 32 bits");
 
-/* Index of the keyword NAME in cs_keywords[] for the section, or -1. */
+/* Index of the keyword NAME in cs_keywords[] for the section, or -ENOENT. */
 int cs_keyword_find(const char *name, bool global);
 
 /* ---- names -> index (profile names, rule patterns, a user's groups) ---- */
@@ -52,7 +53,7 @@ struct cs_nametab {
 };
 
 /* 0: added; 1: key was there (its value in *old, table unchanged);
- * -1: out of memory. */
+ * -ENOMEM: out of memory. */
 int cs_nametab_put(struct cs_nametab *t, const char *key, size_t val, size_t *old);
 bool cs_nametab_get(const struct cs_nametab *t, const char *key, size_t *val);
 void cs_nametab_free(struct cs_nametab *t);
@@ -62,14 +63,15 @@ void cs_nametab_free(struct cs_nametab *t);
 /* Results of the setters below. CS_VAL_BAD comes with why: a reason, or an
  * empty string when the keyword table's syntax says it best; why_full means
  * why is the whole message (not "invalid value ...: why"). */
-enum { CS_VAL_OK = 0, CS_VAL_BAD = -1, CS_VAL_NOMEM = -2 };
+enum { CS_VAL_OK = 0, CS_VAL_BAD = -EINVAL, CS_VAL_NOMEM = -ENOMEM };
 
 struct cs_why {
 	char msg[160];
 	bool full;
 };
 
-/* As the public parsers, but -2 tells "too large" apart from -1 "syntax". */
+/* As the public parsers: -EINVAL for a syntax error, -ERANGE for a number
+ * out of range. */
 int cs_size_parse(const char *s, uint64_t *out);
 int cs_count_parse(const char *s, uint64_t *out);
 int cs_cpu_max_parse(const char *s, uint64_t *quota, uint64_t *period);
@@ -117,6 +119,9 @@ struct cs_build {
 	size_t ndents, dent_cap, nerrors;
 	bool stop; /* too many errors, or out of memory: read no further */
 	bool oom;
+	/* errno of the first file that could not be read or was refused
+	 * (ENOENT, EACCES, EPERM for one not root's, ...); 0: none. */
+	int errnum;
 
 	/* Where the reader is. */
 	const char *file;
@@ -129,9 +134,10 @@ struct cs_build {
 };
 
 int cs_build_init(struct cs_build *b);
-/* Resolve, validate and hand over: 0 and *out, or -1. Frees b either way. */
+/* Resolve, validate and hand over: 0 and *out, or a negative errno (see
+ * cs_policy_load). Frees b either way. */
 int cs_build_finish(struct cs_build *b, struct cs_policy **out, struct cs_diag *diag);
-/* Register a file name (copied) for messages and p->files; -1 on ENOMEM. */
+/* Register a file name (copied) for messages and p->files; -ENOMEM. */
 int cs_build_add_file(struct cs_build *b, const char *name);
 void cs_parse_text(struct cs_build *b, const char *text, size_t len);
 void cs_resolve(struct cs_build *b);

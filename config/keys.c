@@ -64,5 +64,5 @@ int cs_keyword_find(const char *name, bool global)
 	for (size_t i = lo; i < hi; i++)
 		if (!strcmp(cs_keywords[i].name, name))
 			return (int)i;
-	return -1;
+	return -ENOENT;
 }

@@ -4,6 +4,7 @@
  * with a unit (30s, 15m, 2h, 1d): a bare number would leave the reader to
  * guess whether it is seconds or minutes.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,7 +21,7 @@ int cs_parse_lifetime(const char *s, enum cs_lifetime_mode *mode, uint32_t *secs
 	size_t len;
 
 	if (!s || !mode || !secs)
-		return -1;
+		return -EINVAL;
 	if (!strcmp(s, "logout") || !strcmp(s, "processes")) {
 		*mode = s[0] == 'l' ? CS_LIFE_LOGOUT : CS_LIFE_PROCESSES;
 		*secs = 0;
@@ -28,10 +29,10 @@ int cs_parse_lifetime(const char *s, enum cs_lifetime_mode *mode, uint32_t *secs
 	}
 	len = strlen(s);
 	if (len < 2 || len > 12)
-		return -1;
+		return -EINVAL;
 	for (size_t i = 0; i + 1 < len; i++) {
 		if (s[i] < '0' || s[i] > '9')
-			return -1;
+			return -EINVAL;
 		n = n * 10 + (uint64_t)(s[i] - '0');
 	}
 	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
@@ -39,12 +40,12 @@ int cs_parse_lifetime(const char *s, enum cs_lifetime_mode *mode, uint32_t *secs
 			continue;
 		n *= units[i].secs;
 		if (n < 1 || n > CS_LIFETIME_MAX_S)
-			return -1;
+			return -EINVAL;
 		*mode = CS_LIFE_GRACE;
 		*secs = (uint32_t)n;
 		return 0;
 	}
-	return -1;
+	return -EINVAL;
 }
 
 int cs_lifetime_format(enum cs_lifetime_mode mode, uint32_t secs, char *buf, size_t len)
@@ -56,12 +57,12 @@ int cs_lifetime_format(enum cs_lifetime_mode mode, uint32_t secs, char *buf, siz
 	else if (mode == CS_LIFE_PROCESSES)
 		n = snprintf(buf, len, "processes");
 	else if (mode != CS_LIFE_GRACE || secs < 1 || secs > CS_LIFETIME_MAX_S)
-		return -1;
+		return -EINVAL;
 	else {
 		size_t i = 0;
 		while (secs % units[i].secs)
 			i++;
 		n = snprintf(buf, len, "%u%c", secs / units[i].secs, units[i].unit);
 	}
-	return n >= 0 && (size_t)n < len ? 0 : -1;
+	return n >= 0 && (size_t)n < len ? 0 : -ENOSPC;
 }

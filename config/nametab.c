@@ -39,10 +39,10 @@ static int grow(struct cs_nametab *t)
 	struct cs_nameslot *slots;
 
 	if (cap < t->cap || cap > SIZE_MAX / sizeof(*slots))
-		return -1;
+		return -ENOMEM;
 	slots = calloc(cap, sizeof(*slots));
 	if (!slots)
-		return -1;
+		return -ENOMEM;
 	for (size_t i = 0; i < t->cap; i++)
 		if (t->slots[i].key)
 			*probe(slots, cap, t->slots[i].key) = t->slots[i];
@@ -57,7 +57,7 @@ int cs_nametab_put(struct cs_nametab *t, const char *key, size_t val, size_t *ol
 	struct cs_nameslot *s;
 
 	if ((t->n + 1) * 2 > t->cap && grow(t) < 0)
-		return -1;
+		return -ENOMEM;
 	s = probe(t->slots, t->cap, key);
 	if (s->key) {
 		if (old)

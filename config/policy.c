@@ -3,6 +3,7 @@
  * One load from start to finish: the builder's life, loading from memory,
  * freeing, and finding a profile by name in a loaded policy.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,11 +31,11 @@ int cs_build_init(struct cs_build *b)
 	b->star = SIZE_MAX;
 	b->cur = SIZE_MAX;
 	if (!(b->p = calloc(1, sizeof(*b->p))))
-		return -1;
+		return -ENOMEM;
 	if (cs_global_defaults(b->p) < 0) {
 		cs_policy_free(b->p);
 		b->p = NULL;
-		return -1;
+		return -ENOMEM;
 	}
 	return 0;
 }
@@ -60,7 +61,7 @@ int cs_build_add_file(struct cs_build *b, const char *name)
 	return 0;
 oom:
 	b->oom = b->stop = true;
-	return -1;
+	return -ENOMEM;
 }
 
 static int cmp_profile(const void *a, const void *b)
@@ -91,7 +92,9 @@ int cs_build_finish(struct cs_build *b, struct cs_policy **out, struct cs_diag *
 		cs_policy_free(b->p);
 		b->p = NULL;
 		*out = NULL;
-		return -1;
+		/* Out of memory, else the errno of a file that could not be
+		 * read or was refused (the first), else the text is wrong. */
+		return b->oom ? -ENOMEM : b->errnum ? -b->errnum : -EINVAL;
 	}
 	*out = b->p;
 	b->p = NULL;
@@ -104,13 +107,13 @@ int cs_policy_load_buffer(const char *name, const char *text, size_t len,
 	struct cs_build b;
 
 	if (!out)
-		return -1;
+		return -EINVAL;
 	*out = NULL;
 	if (!name)
 		name = "(buffer)";
 	if (cs_build_init(&b) < 0) {
 		nomem(diag, name);
-		return -1;
+		return -ENOMEM;
 	}
 	if (cs_build_add_file(&b, name) == 0)
 		cs_parse_text(&b, text, text ? len : 0);

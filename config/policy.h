@@ -133,9 +133,13 @@ struct cs_diag {
 
 /*
  * Read conf and the *.conf files in confdir (confdir may be missing; NULL
- * means none). Returns 0 and *out on success; -1 with diag->errors filled
- * (at least one) otherwise. All errors found are reported, not only the
- * first. Warnings (rules shadowed by an earlier "*") go to diag->warnings.
+ * means none). Returns 0 and *out on success; otherwise a negative errno
+ * with diag->errors filled (at least one): -ENOMEM, the errno of the first
+ * file that could not be read or was refused (-ENOENT, -EACCES, -EPERM for
+ * one not root's, -ELOOP for a symlink, ...), else -EINVAL (the text is
+ * wrong). All errors found are reported, not only the first. Warnings
+ * (rules shadowed by an earlier "*") go to diag->warnings. As everywhere
+ * in the tree (lib/err.h), config/ never prints: the caller does.
  */
 int cs_policy_load(const char *conf, const char *confdir,
 		   struct cs_policy **out, struct cs_diag *diag);
@@ -171,16 +175,17 @@ const struct cs_rule *cs_policy_match(const struct cs_policy *p, uid_t uid,
 const struct cs_profile *cs_policy_profile(const struct cs_policy *p,
 					   const char *name);
 
-/* Expand a hostname template. Returns 0, or -1 when the result would not be
+/* Expand a hostname template. Returns 0, or -EINVAL when the result would not be
  * a valid hostname (1..64 chars of [A-Za-z0-9.-], not starting with '-' or
  * '.'). The result is checked after expansion, so a user name holding other
  * characters ('_', '$', ...) makes "%u" fail, as does any other '%'
- * sequence: a name is never mangled into something valid. Also -1 when buf is
+ * sequence: a name is never mangled into something valid. Also -EINVAL when buf is
  * too small (it always ends in NUL). %h takes host up to its first '.'. */
 int cs_expand_hostname(const char *tmpl, const char *user, const char *host,
 		       char *buf, size_t len);
 
-/* Value parsers, exposed for the unit tests and the CLI. Return 0 or -1. */
+/* Value parsers, exposed for the unit tests and the CLI. Return 0, -EINVAL
+ * (syntax) or -ERANGE (a number out of range). */
 int cs_parse_size(const char *s, uint64_t *out);      /* 512, 4K, 2G, max */
 int cs_parse_count(const char *s, uint64_t *out);     /* 512, max; not 0 */
 int cs_parse_cpu_max(const char *s, uint64_t *quota, uint64_t *period);
@@ -189,10 +194,12 @@ int cs_parse_weight(const char *s, uint32_t *out);    /* 1..10000 */
  * a duration only. */
 int cs_parse_lifetime(const char *s, enum cs_lifetime_mode *mode, uint32_t *secs);
 /* The canonical text: logout, processes, or the duration in its largest
- * whole unit ("2h", "90s"). */
+ * whole unit ("2h", "90s"). 0, -EINVAL (no such lifetime) or -ENOSPC
+ * (buf too small), as cs_profile_format. */
 int cs_lifetime_format(enum cs_lifetime_mode mode, uint32_t secs, char *buf, size_t len);
 
-/* Printable value of key k in profile p (for explain and tests). */
+/* Printable value of key k in profile p (for explain and tests): 0, -EINVAL
+ * or -ENOSPC when buf is too small. */
 int cs_profile_format(const struct cs_profile *p, enum cs_key k,
 		      char *buf, size_t len);
 

@@ -52,7 +52,7 @@ static int take_from_parent(struct cs_profile *child, const struct cs_profile *p
 	for (int k = 0; k < CS_K_COUNT; k++)
 		if (k != CS_K_INHERIT && !child->set[k] &&
 		    cs_profile_copy_key(child, parent, (enum cs_key)k) < 0)
-			return -1;
+			return -ENOMEM;
 	return 0;
 }
 

@@ -5,9 +5,10 @@
  * leading spaces and 0x prefixes; a limit that silently became unlimited is
  * the failure these parsers exist to prevent.
  *
- * Internal forms return -1 for a syntax error and -2 for a number too large;
- * the public ones (policy.h) fold both into -1.
+ * All return 0, -EINVAL for a syntax error or -ERANGE for a number out of
+ * range (the message of the load tells the two apart).
  */
+#include <errno.h>
 #include <string.h>
 
 #include "config/internal.h"
@@ -26,13 +27,13 @@ static int dec(const char *s, size_t n, uint64_t *out)
 	uint64_t v = 0;
 
 	if (!n)
-		return -1;
+		return -EINVAL;
 	for (size_t i = 0; i < n; i++) {
 		unsigned d = (unsigned char)s[i] - '0';
 		if (d > 9)
-			return -1;
+			return -EINVAL;
 		if (v > (UINT64_MAX - 1 - d) / 10)
-			return -2;
+			return -ERANGE;
 		v = v * 10 + d;
 	}
 	*out = v;
@@ -67,7 +68,7 @@ int cs_size_parse(const char *s, uint64_t *out)
 	if ((r = dec(s, shift ? n - 1 : n, &v)) < 0)
 		return r;
 	if (v > (UINT64_MAX - 1) >> shift)
-		return -2;
+		return -ERANGE;
 	*out = v << shift;
 	return 0;
 }
@@ -84,7 +85,7 @@ int cs_count_parse(const char *s, uint64_t *out)
 	if ((r = dec(s, strlen(s), &v)) < 0)
 		return r;
 	if (!v)
-		return -1;
+		return -EINVAL;
 	*out = v;
 	return 0;
 }
@@ -95,9 +96,9 @@ static int period(const char *s, uint64_t *out)
 	int r = dec(s, strlen(s), &v);
 
 	if (r < 0)
-		return r == -2 ? -2 : -1;
+		return r;
 	if (v < CPU_PERIOD_MIN || v > CPU_PERIOD_MAX)
-		return -2;
+		return -ERANGE;
 	*out = v;
 	return 0;
 }
@@ -113,7 +114,7 @@ int cs_cpu_max_parse(const char *s, uint64_t *quota, uint64_t *per)
 	while (b < n && is_blank(s[b]))
 		b++;
 	if (!a || (b < n && s[b + strcspn(s + b, " \t")]) || (b == n && b != a))
-		return -1;
+		return -EINVAL;
 
 	if (a == 3 && !strncmp(s, "max", 3)) {
 		if (b < n && (r = period(s + b, &p)) < 0)
@@ -127,19 +128,19 @@ int cs_cpu_max_parse(const char *s, uint64_t *quota, uint64_t *per)
 		if ((r = dec(s, a - 1, &q)) < 0)
 			return r;
 		if (!q || q > CPU_PERCENT_MAX)
-			return -2;
+			return -ERANGE;
 		*quota = q * (CS_DEFAULT_PERIOD / 100);
 		*per = CS_DEFAULT_PERIOD;
 		return 0;
 	}
 	if (b == n)
-		return -1;
+		return -EINVAL;
 	if ((r = dec(s, a, &q)) < 0)
 		return r;
 	if ((r = period(s + b, &p)) < 0)
 		return r;
 	if (q < CPU_QUOTA_MIN)
-		return -2;
+		return -ERANGE;
 	*quota = q;
 	*per = p;
 	return 0;
@@ -153,27 +154,27 @@ int cs_weight_parse(const char *s, uint32_t *out)
 	if (r < 0)
 		return r;
 	if (v < WEIGHT_MIN || v > WEIGHT_MAX)
-		return -2;
+		return -ERANGE;
 	*out = (uint32_t)v;
 	return 0;
 }
 
 int cs_parse_size(const char *s, uint64_t *out)
 {
-	return s && out && cs_size_parse(s, out) == 0 ? 0 : -1;
+	return s && out ? cs_size_parse(s, out) : -EINVAL;
 }
 
 int cs_parse_count(const char *s, uint64_t *out)
 {
-	return s && out && cs_count_parse(s, out) == 0 ? 0 : -1;
+	return s && out ? cs_count_parse(s, out) : -EINVAL;
 }
 
 int cs_parse_cpu_max(const char *s, uint64_t *quota, uint64_t *per)
 {
-	return s && quota && per && cs_cpu_max_parse(s, quota, per) == 0 ? 0 : -1;
+	return s && quota && per ? cs_cpu_max_parse(s, quota, per) : -EINVAL;
 }
 
 int cs_parse_weight(const char *s, uint32_t *out)
 {
-	return s && out && cs_weight_parse(s, out) == 0 ? 0 : -1;
+	return s && out ? cs_weight_parse(s, out) : -EINVAL;
 }

@@ -23,7 +23,7 @@ static int lookup(const struct word *w, const char *s, int *out)
 			*out = w->v;
 			return 0;
 		}
-	return -1;
+	return -ENOENT;
 }
 
 static const struct word home_words[] = {
@@ -85,7 +85,7 @@ static int size_key(const char *v, uint64_t *out, bool zero_ok, struct cs_why *w
 	uint64_t x;
 	int r = cs_size_parse(v, &x);
 
-	if (r == -2) {
+	if (r == -ERANGE) {
 		why_set(why, "too large");
 		return CS_VAL_BAD;
 	}
@@ -169,11 +169,11 @@ int cs_profile_set(struct cs_profile *p, enum cs_key k, const char *v, struct cs
 	case CS_K_MEMORY_SWAP_MAX:
 		return size_key(v, &p->memory_swap_max, true, why);
 	case CS_K_PIDS_MAX:
-		if ((r = cs_count_parse(v, &p->pids_max)) == -2)
+		if ((r = cs_count_parse(v, &p->pids_max)) == -ERANGE)
 			why_set(why, "too large");
 		return r < 0 ? CS_VAL_BAD : CS_VAL_OK;
 	case CS_K_CPU_MAX:
-		if ((r = cs_cpu_max_parse(v, &p->cpu_quota_us, &p->cpu_period_us)) == -2)
+		if ((r = cs_cpu_max_parse(v, &p->cpu_quota_us, &p->cpu_period_us)) == -ERANGE)
 			why_set(why, "out of range: N% is 1..100000, QUOTA >= 1000, "
 				"PERIOD 1000..1000000");
 		return r < 0 ? CS_VAL_BAD : CS_VAL_OK;
@@ -210,7 +210,7 @@ int cs_profile_init(struct cs_profile *p, char *name, const char *file, unsigned
 	p->hostname = strdup(CS_DEFAULT_HOSTNAME);
 	if (!p->hostname) {
 		free(name);
-		return -1;
+		return -ENOMEM;
 	}
 	p->name = name;
 	p->home = CS_HOME_OVERLAY;
@@ -248,7 +248,7 @@ int cs_profile_copy_key(struct cs_profile *dst, const struct cs_profile *src, en
 		return 0;
 	case CS_K_HOSTNAME:
 		if (strdup_to(&dst->hostname, src->hostname) < 0)
-			return -1;
+			return -ENOMEM;
 		break;
 	case CS_K_HOME: dst->home = src->home; break;
 	case CS_K_TMP: dst->tmp = src->tmp; break;
@@ -276,7 +276,7 @@ int cs_profile_copy_key(struct cs_profile *dst, const struct cs_profile *src, en
 		dst->lifetime_s = src->lifetime_s;
 		break;
 	case CS_K_COUNT:
-		return -1;
+		return -EINVAL;
 	}
 	dst->set[k] = src->set[k];
 	dst->origin[k] = src->origin[k];
@@ -343,7 +343,7 @@ int cs_global_defaults(struct cs_policy *p)
 	p->cgroup_root = strdup(CS_DEFAULT_CGROOT);
 	p->state_dir = strdup(CS_DEFAULT_STATE);
 	p->data_dir = strdup(CS_DEFAULT_DATA);
-	return p->cgroup_root && p->state_dir && p->data_dir ? 0 : -1;
+	return p->cgroup_root && p->state_dir && p->data_dir ? 0 : -ENOMEM;
 }
 
 int cs_global_set(struct cs_policy *p, enum cs_gkey g, const char *v, struct cs_why *why)

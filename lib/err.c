@@ -22,6 +22,36 @@ int cs_err_set(struct cs_err *err, int errnum, const char *fmt, ...)
 	return errnum ? -errnum : -EIO;
 }
 
+int cs_err_wrap(struct cs_err *err, int r, const char *fmt, ...)
+{
+	if (err) {
+		char old[sizeof(err->msg)];
+		size_t size = sizeof(err->msg), n, m;
+		va_list ap;
+		int w;
+
+		memcpy(old, err->msg, size);
+		old[size - 1] = '\0';
+		va_start(ap, fmt);
+		w = vsnprintf(err->msg, size, fmt, ap);
+		va_end(ap);
+		n = w < 0 ? 0 : (size_t)w;
+		if (w < 0)
+			err->msg[0] = '\0';
+		/* "CONTEXT: OLD", cut at the end of the buffer. */
+		if (old[0] && n + 2 < size) {
+			memcpy(err->msg + n, ": ", 2);
+			n += 2;
+			m = strlen(old);
+			if (m > size - 1 - n)
+				m = size - 1 - n;
+			memcpy(err->msg + n, old, m);
+			err->msg[n + m] = '\0';
+		}
+	}
+	return r < 0 ? r : -EIO;
+}
+
 void cs_logf(const struct cs_log *log, int prio, const char *fmt, ...)
 {
 	char buf[512];

@@ -1,9 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * One error convention for the shared code: functions return 0 or a negative
- * errno and describe the failure in a struct cs_err, which only the top of the
- * program (the PAM entry point, a CLI verb, the helper's main) prints — so a
+ * One error convention for the whole tree: functions return 0 (or a count)
+ * on success and a negative errno on failure, and describe the failure in a
+ * struct cs_err; a caller that knows more adds its context in front
+ * (cs_err_wrap) and passes the same errno up. Only the top of the program
+ * (the PAM entry points, a CLI verb's main, the helper's main) prints — so a
  * refused login makes exactly one log line that says what failed and where.
+ *
+ * config/ follows it with one difference: a load reports every error in the
+ * policy, not only the first, so its messages ("FILE:LINE: text") travel in
+ * a struct cs_diag (config/policy.h) next to the negative errno.
  */
 #ifndef CS_ERR_H
 #define CS_ERR_H
@@ -17,6 +23,15 @@ struct cs_err {
 /* Sets err->msg to the formatted text followed by ": strerror(errnum)" when
  * errnum != 0, and returns -errnum (or -EIO for errnum 0). */
 int cs_err_set(struct cs_err *err, int errnum, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Context on the way up: err->msg becomes "CONTEXT: " followed by what it
+ * said (cut to fit), and r, the callee's negative errno, is returned as it
+ * is (-EIO if r is not negative):
+ *	if ((r = cs_cgroup_attach(cg, pid, err)) < 0)
+ *		return cs_err_wrap(err, r, "sandbox of uid %u", uid);
+ */
+int cs_err_wrap(struct cs_err *err, int r, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* Something worth telling the admin that does not fail the operation (a limit

@@ -10,6 +10,7 @@
 #ifndef CS_TEST_POLICY_H
 #define CS_TEST_POLICY_H
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -63,7 +64,7 @@ static inline void expect_errors_v(const char *text, const char *const *want)
 		fprintf(stderr, "for:\n%s\nwanted %zu errors, got:\n", text, n);
 		dump_diag(&d);
 	}
-	assert_int_equal(r, -1);
+	assert_int_equal(r, -EINVAL);
 	assert_null(p);
 	assert_int_equal(d.nerrors, n);
 	for (size_t i = 0; i < n; i++)

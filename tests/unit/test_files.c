@@ -62,8 +62,9 @@ static int load(const char *conf, const char *confdir, struct cs_policy **p,
 	return cs_policy_load_flags(conf, confdir, CS_LOAD_OWNER_SKIP, p, d);
 }
 
+/* The load fails with want_r (a negative errno) and exactly the message want. */
 static void expect_one_error(const char *conf, const char *confdir, unsigned flags,
-			     const char *want)
+			     int want_r, const char *want)
 {
 	struct cs_policy *p = NULL;
 	struct cs_diag d = { 0 };
@@ -73,7 +74,7 @@ static void expect_one_error(const char *conf, const char *confdir, unsigned fla
 		fprintf(stderr, "wanted: %s\n", want);
 		dump_diag(&d);
 	}
-	assert_int_equal(r, -1);
+	assert_int_equal(r, want_r);
 	assert_null(p);
 	assert_int_equal(d.nerrors, 1);
 	assert_string_equal(d.errors[0], want);
@@ -105,7 +106,7 @@ static void test_missing_main(void **state)
 
 	snprintf(want, sizeof(want), "%s: cannot open: No such file or directory",
 		 path("absent.conf"));
-	expect_one_error(path("absent.conf"), NULL, CS_LOAD_OWNER_SKIP, want);
+	expect_one_error(path("absent.conf"), NULL, CS_LOAD_OWNER_SKIP, -ENOENT, want);
 }
 
 /* Drop-ins: *.conf only, no hidden files, in strcmp order (so "10-" before
@@ -167,7 +168,7 @@ static void test_dropin_errors(void **state)
 	write_file("d/1.conf", "home = bind\n[profile a]\nfoo = 1\n", 0644);
 	write_file("d/2.conf", "[rules]\nx = nope\n", 0644);
 
-	assert_int_equal(load(path("main.conf"), path("d"), &p, &d), -1);
+	assert_int_equal(load(path("main.conf"), path("d"), &p, &d), -EINVAL);
 	snprintf(want[0], sizeof(want[0]), "%s:1: 'home' outside of any section", path("d/1.conf"));
 	snprintf(want[1], sizeof(want[1]), "%s:2: profile 'a' already defined at %s:1",
 		 path("d/1.conf"), path("main.conf"));
@@ -210,32 +211,32 @@ static void test_not_regular(void **state)
 	 * symlink (not followed). */
 	make_dir("isdir.conf", 0755);
 	snprintf(want, sizeof(want), "%s: not a regular file", path("isdir.conf"));
-	expect_one_error(path("isdir.conf"), NULL, CS_LOAD_OWNER_SKIP, want);
+	expect_one_error(path("isdir.conf"), NULL, CS_LOAD_OWNER_SKIP, -EINVAL, want);
 
 	assert_int_equal(mkfifo(path("fifo.conf"), 0644), 0);
 	snprintf(want, sizeof(want), "%s: not a regular file", path("fifo.conf"));
-	expect_one_error(path("fifo.conf"), NULL, CS_LOAD_OWNER_SKIP, want);
+	expect_one_error(path("fifo.conf"), NULL, CS_LOAD_OWNER_SKIP, -EINVAL, want);
 
 	write_file("real.conf", "[profile p]\n", 0644);
 	assert_int_equal(symlink(path("real.conf"), path("link.conf")), 0);
 	snprintf(want, sizeof(want), "%s: is a symbolic link, which is not followed",
 		 path("link.conf"));
-	expect_one_error(path("link.conf"), NULL, CS_LOAD_OWNER_SKIP, want);
+	expect_one_error(path("link.conf"), NULL, CS_LOAD_OWNER_SKIP, -ELOOP, want);
 
 	/* A symlinked drop-in is an error, not silently left out. */
 	make_dir("d", 0755);
 	assert_int_equal(symlink(path("real.conf"), path("d/10-link.conf")), 0);
 	snprintf(want, sizeof(want), "%s: is a symbolic link, which is not followed",
 		 path("d/10-link.conf"));
-	expect_one_error(path("real.conf"), path("d"), CS_LOAD_OWNER_SKIP, want);
+	expect_one_error(path("real.conf"), path("d"), CS_LOAD_OWNER_SKIP, -ELOOP, want);
 
 	/* So is a symlinked directory, and a confdir that is a file. */
 	assert_int_equal(symlink(path("d"), path("dlink")), 0);
 	snprintf(want, sizeof(want), "%s: is a symbolic link, which is not followed",
 		 path("dlink"));
-	expect_one_error(path("real.conf"), path("dlink"), CS_LOAD_OWNER_SKIP, want);
+	expect_one_error(path("real.conf"), path("dlink"), CS_LOAD_OWNER_SKIP, -ELOOP, want);
 	snprintf(want, sizeof(want), "%s: cannot open: %s", path("real.conf"), strerror(ENOTDIR));
-	expect_one_error(path("real.conf"), path("real.conf"), CS_LOAD_OWNER_SKIP, want);
+	expect_one_error(path("real.conf"), path("real.conf"), CS_LOAD_OWNER_SKIP, -ENOTDIR, want);
 }
 
 /* As root, a policy anyone but root could change is refused: the file,
@@ -260,19 +261,19 @@ static void test_ownership_as_root(void **state)
 	snprintf(want, sizeof(want),
 		 "%s: must be owned by root and not writable by group or others",
 		 path("main.conf"));
-	expect_one_error(path("main.conf"), NULL, CS_LOAD_OWNER_AUTO, want);
+	expect_one_error(path("main.conf"), NULL, CS_LOAD_OWNER_AUTO, -EPERM, want);
 	/* ... unless the caller asks for no check. */
 	assert_int_equal(cs_policy_load_flags(path("main.conf"), NULL, CS_LOAD_OWNER_SKIP,
 					      &p, &d), 0);
 	cs_policy_free(p);
 	/* g+w: refused too. */
 	assert_int_equal(chmod(path("main.conf"), 0664), 0);
-	expect_one_error(path("main.conf"), NULL, CS_LOAD_OWNER_AUTO, want);
+	expect_one_error(path("main.conf"), NULL, CS_LOAD_OWNER_AUTO, -EPERM, want);
 	assert_int_equal(chmod(path("main.conf"), 0644), 0);
 
 	/* Owned by someone else. */
 	assert_int_equal(chown(path("main.conf"), 65534, 0), 0);
-	expect_one_error(path("main.conf"), NULL, CS_LOAD_OWNER_AUTO, want);
+	expect_one_error(path("main.conf"), NULL, CS_LOAD_OWNER_AUTO, -EPERM, want);
 	assert_int_equal(chown(path("main.conf"), 0, 0), 0);
 
 	/* A drop-in. */
@@ -280,14 +281,14 @@ static void test_ownership_as_root(void **state)
 	snprintf(want, sizeof(want),
 		 "%s: must be owned by root and not writable by group or others",
 		 path("d/a.conf"));
-	expect_one_error(path("main.conf"), path("d"), CS_LOAD_OWNER_AUTO, want);
+	expect_one_error(path("main.conf"), path("d"), CS_LOAD_OWNER_AUTO, -EPERM, want);
 	assert_int_equal(chmod(path("d/a.conf"), 0644), 0);
 
 	/* The directory. */
 	assert_int_equal(chmod(path("d"), 0775), 0);
 	snprintf(want, sizeof(want),
 		 "%s: must be owned by root and not writable by group or others", path("d"));
-	expect_one_error(path("main.conf"), path("d"), CS_LOAD_OWNER_AUTO, want);
+	expect_one_error(path("main.conf"), path("d"), CS_LOAD_OWNER_AUTO, -EPERM, want);
 	assert_int_equal(chmod(path("d"), 0755), 0);
 	assert_int_equal(cs_policy_load(path("main.conf"), path("d"), &p, &d), 0);
 	assert_int_equal(d.nerrors, 0);
@@ -305,7 +306,7 @@ static void test_ownership_forced(void **state)
 	snprintf(want, sizeof(want),
 		 "%s: must be owned by root and not writable by group or others",
 		 path("main.conf"));
-	expect_one_error(path("main.conf"), NULL, CS_LOAD_OWNER_CHECK, want);
+	expect_one_error(path("main.conf"), NULL, CS_LOAD_OWNER_CHECK, -EPERM, want);
 }
 
 /* The shipped example: valid, silent, and sandboxes nobody. */

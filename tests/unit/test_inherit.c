@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* inherit: chains, overrides, where each value came from, unknown parents,
  * cycles, and chains deep enough that recursion would hurt. */
+#include <errno.h>
+
 #include "tests/unit/policy_test.h"
 
 #define M (1ULL << 20)
@@ -155,7 +157,7 @@ static void test_deep_chain(void **state)
 		n += (size_t)snprintf(text + n, cap - n, "[profile p%d]\ninherit = p%d\n", i, i - 1);
 	snprintf(text + n, cap - n, "[profile p0]\ninherit = p%d\n", depth - 1);
 	struct cs_diag d = { 0 };
-	assert_int_equal(cs_policy_load_buffer("t.conf", text, strlen(text), &p, &d), -1);
+	assert_int_equal(cs_policy_load_buffer("t.conf", text, strlen(text), &p, &d), -EINVAL);
 	assert_int_equal(d.nerrors, 1);
 	assert_true(strstr(d.errors[0], ": inherit cycle: p4999 -> p4998 -> ") != NULL);
 	cs_diag_free(&d);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The reader: syntax, sections, every key with good and bad values, [global],
  * diagnostics with their exact lines, and robustness on arbitrary input. */
+#include <errno.h>
 #include <time.h>
 
 #include "tests/unit/policy_test.h"
@@ -406,7 +407,7 @@ static void test_bounds(void **state)
 		struct cs_policy *q = NULL;
 		struct cs_diag d = { 0 };
 
-		assert_int_equal(cs_policy_load_buffer("t.conf", bad[i][0], strlen(bad[i][0]), &q, &d), -1);
+		assert_int_equal(cs_policy_load_buffer("t.conf", bad[i][0], strlen(bad[i][0]), &q, &d), -EINVAL);
 		assert_int_equal(d.nerrors, 1);
 		if (strncmp(d.errors[0], bad[i][1], strlen(bad[i][1])))
 			fail_msg("for '%s': %s", bad[i][0], d.errors[0]);
@@ -618,7 +619,7 @@ static void test_line_limits(void **state)
 
 	/* NUL bytes: the line is refused, reading goes on. */
 	static const char nul[] = "[profile x]\nhome = bi\0nd\ntmp = nope\n";
-	assert_int_equal(cs_policy_load_buffer("t.conf", nul, sizeof(nul) - 1, &p, &d), -1);
+	assert_int_equal(cs_policy_load_buffer("t.conf", nul, sizeof(nul) - 1, &p, &d), -EINVAL);
 	assert_null(p);
 	assert_int_equal(d.nerrors, 2);
 	assert_string_equal(d.errors[0], "t.conf:2: NUL byte in line");
@@ -664,7 +665,7 @@ static void test_too_many_errors(void **state)
 	n += (size_t)snprintf(text + n, cap - n, "[profile x]\n");
 	for (int i = 0; i < 150; i++)
 		n += (size_t)snprintf(text + n, cap - n, "bad%d = 1\n", i);
-	assert_int_equal(cs_policy_load_buffer("t.conf", text, n, &p, &d), -1);
+	assert_int_equal(cs_policy_load_buffer("t.conf", text, n, &p, &d), -EINVAL);
 	assert_int_equal(d.nerrors, 101);
 	assert_string_equal(d.errors[0], "t.conf:2: unknown key 'bad0' in [profile x]");
 	assert_string_equal(d.errors[99], "t.conf:101: unknown key 'bad99' in [profile x]");
@@ -692,16 +693,16 @@ static void test_repeatable(void **state)
 	/* Diagnostics append to what the caller's diag already holds. */
 	struct cs_diag d = { 0 };
 	struct cs_policy *p;
-	assert_int_equal(cs_policy_load_buffer("t.conf", "x\n", 2, &p, &d), -1);
-	assert_int_equal(cs_policy_load_buffer("u.conf", "y\n", 2, &p, &d), -1);
+	assert_int_equal(cs_policy_load_buffer("t.conf", "x\n", 2, &p, &d), -EINVAL);
+	assert_int_equal(cs_policy_load_buffer("u.conf", "y\n", 2, &p, &d), -EINVAL);
 	assert_int_equal(d.nerrors, 2);
 	assert_string_equal(d.errors[1], "u.conf:1: 'y' outside of any section");
 	cs_diag_free(&d);
 	/* NULL diag and name are allowed. */
-	assert_int_equal(cs_policy_load_buffer(NULL, "x\n", 2, &p, NULL), -1);
+	assert_int_equal(cs_policy_load_buffer(NULL, "x\n", 2, &p, NULL), -EINVAL);
 	assert_int_equal(cs_policy_load_buffer(NULL, NULL, 0, &p, NULL), 0);
 	cs_policy_free(p);
-	assert_int_equal(cs_policy_load_buffer("t", "", 0, NULL, NULL), -1);
+	assert_int_equal(cs_policy_load_buffer("t", "", 0, NULL, NULL), -EINVAL);
 	cs_diag_free(NULL);
 }
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Value parsers (sizes, counts, cpu.max, weights), hostname templates,
  * the keyword table, and the format -> parse round trip of every key. */
+#include <errno.h>
+
 #include "tests/unit/policy_test.h"
 
 #define G (1ULL << 30)
@@ -34,14 +36,14 @@ static void test_size(void **state)
 	}
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		v = 42;
-		if (cs_parse_size(bad[i], &v) != -1)
+		if (cs_parse_size(bad[i], &v) != -EINVAL)
 			fail_msg("size '%s' accepted", bad[i]);
 		assert_true(v == 42);
 	}
 	for (size_t i = 0; i < sizeof(too_big) / sizeof(too_big[0]); i++)
-		if (cs_parse_size(too_big[i], &v) != -1)
+		if (cs_parse_size(too_big[i], &v) != -ERANGE)
 			fail_msg("size '%s' accepted", too_big[i]);
-	assert_int_equal(cs_parse_size(NULL, &v), -1);
+	assert_int_equal(cs_parse_size(NULL, &v), -EINVAL);
 }
 
 static void test_count(void **state)
@@ -56,12 +58,12 @@ static void test_count(void **state)
 	assert_true(v == CS_UNLIMITED);
 	assert_int_equal(cs_parse_count("18446744073709551614", &v), 0);
 	assert_true(v == UINT64_MAX - 1);
-	assert_int_equal(cs_parse_count("0", &v), -1);
-	assert_int_equal(cs_parse_count("-1", &v), -1);
-	assert_int_equal(cs_parse_count("", &v), -1);
-	assert_int_equal(cs_parse_count("1K", &v), -1);
-	assert_int_equal(cs_parse_count(" 5", &v), -1);
-	assert_int_equal(cs_parse_count("18446744073709551615", &v), -1);
+	assert_int_equal(cs_parse_count("0", &v), -EINVAL);
+	assert_int_equal(cs_parse_count("-1", &v), -EINVAL);
+	assert_int_equal(cs_parse_count("", &v), -EINVAL);
+	assert_int_equal(cs_parse_count("1K", &v), -EINVAL);
+	assert_int_equal(cs_parse_count(" 5", &v), -EINVAL);
+	assert_int_equal(cs_parse_count("18446744073709551615", &v), -ERANGE);
 }
 
 static void test_cpu_max(void **state)
@@ -83,6 +85,7 @@ static void test_cpu_max(void **state)
 		"99999999999999999999 100000",
 	};
 	uint64_t q, p;
+	int r;
 
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
 		q = p = 42;
@@ -93,7 +96,7 @@ static void test_cpu_max(void **state)
 	}
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		q = p = 42;
-		if (cs_parse_cpu_max(bad[i], &q, &p) != -1)
+		if ((r = cs_parse_cpu_max(bad[i], &q, &p)) != -EINVAL && r != -ERANGE)
 			fail_msg("cpu.max '%s' accepted", bad[i]);
 		assert_true(q == 42 && p == 42);
 	}
@@ -109,13 +112,13 @@ static void test_weight(void **state)
 	assert_int_equal(w, 100);
 	assert_int_equal(cs_parse_weight("10000", &w), 0);
 	assert_int_equal(w, 10000);
-	assert_int_equal(cs_parse_weight("0", &w), -1);
-	assert_int_equal(cs_parse_weight("10001", &w), -1);
-	assert_int_equal(cs_parse_weight("", &w), -1);
-	assert_int_equal(cs_parse_weight("-5", &w), -1);
-	assert_int_equal(cs_parse_weight("abc", &w), -1);
-	assert_int_equal(cs_parse_weight("max", &w), -1);
-	assert_int_equal(cs_parse_weight("4294967397", &w), -1);
+	assert_int_equal(cs_parse_weight("0", &w), -ERANGE);
+	assert_int_equal(cs_parse_weight("10001", &w), -ERANGE);
+	assert_int_equal(cs_parse_weight("", &w), -EINVAL);
+	assert_int_equal(cs_parse_weight("-5", &w), -EINVAL);
+	assert_int_equal(cs_parse_weight("abc", &w), -EINVAL);
+	assert_int_equal(cs_parse_weight("max", &w), -EINVAL);
+	assert_int_equal(cs_parse_weight("4294967397", &w), -ERANGE);
 }
 
 static void test_hostname_expand(void **state)
@@ -133,17 +136,17 @@ static void test_hostname_expand(void **state)
 	assert_string_equal(buf, "fixed");
 
 	/* User names that are not hostnames make the expansion fail. */
-	assert_int_equal(cs_expand_hostname("sandbox-%u", "svc_backup", "h", buf, sizeof(buf)), -1);
+	assert_int_equal(cs_expand_hostname("sandbox-%u", "svc_backup", "h", buf, sizeof(buf)), -EINVAL);
 	assert_string_equal(buf, "");
-	assert_int_equal(cs_expand_hostname("sb-%u", "pc$", "h", buf, sizeof(buf)), -1);
-	assert_int_equal(cs_expand_hostname("%u", "-x", "h", buf, sizeof(buf)), -1);
-	assert_int_equal(cs_expand_hostname("%u", ".x", "h", buf, sizeof(buf)), -1);
-	assert_int_equal(cs_expand_hostname("%u", "", "h", buf, sizeof(buf)), -1);
+	assert_int_equal(cs_expand_hostname("sb-%u", "pc$", "h", buf, sizeof(buf)), -EINVAL);
+	assert_int_equal(cs_expand_hostname("%u", "-x", "h", buf, sizeof(buf)), -EINVAL);
+	assert_int_equal(cs_expand_hostname("%u", ".x", "h", buf, sizeof(buf)), -EINVAL);
+	assert_int_equal(cs_expand_hostname("%u", "", "h", buf, sizeof(buf)), -EINVAL);
 	/* there is no escape for '%': no hostname holds one */
-	assert_int_equal(cs_expand_hostname("a%%b", "u", "h", buf, sizeof(buf)), -1);
+	assert_int_equal(cs_expand_hostname("a%%b", "u", "h", buf, sizeof(buf)), -EINVAL);
 	/* Unknown and dangling sequences. */
-	assert_int_equal(cs_expand_hostname("a%x", "u", "h", buf, sizeof(buf)), -1);
-	assert_int_equal(cs_expand_hostname("a%", "u", "h", buf, sizeof(buf)), -1);
+	assert_int_equal(cs_expand_hostname("a%x", "u", "h", buf, sizeof(buf)), -EINVAL);
+	assert_int_equal(cs_expand_hostname("a%", "u", "h", buf, sizeof(buf)), -EINVAL);
 
 	/* 64 characters fit, 65 do not. */
 	memset(tmpl, 'a', 64);
@@ -153,17 +156,17 @@ static void test_hostname_expand(void **state)
 	memset(tmpl, 'a', 62);
 	strcpy(tmpl + 62, "%u");
 	assert_int_equal(cs_expand_hostname(tmpl, "bc", "h", buf, sizeof(buf)), 0);
-	assert_int_equal(cs_expand_hostname(tmpl, "bcd", "h", buf, sizeof(buf)), -1);
+	assert_int_equal(cs_expand_hostname(tmpl, "bcd", "h", buf, sizeof(buf)), -EINVAL);
 
 	/* The buffer bounds the result, and is always terminated. */
-	assert_int_equal(cs_expand_hostname("sandbox-%u", "alice", "h", small, sizeof(small)), -1);
+	assert_int_equal(cs_expand_hostname("sandbox-%u", "alice", "h", small, sizeof(small)), -EINVAL);
 	assert_string_equal(small, "");
 	assert_int_equal(cs_expand_hostname("abc", "u", "h", small, 4), 0);
-	assert_int_equal(cs_expand_hostname("abcd", "u", "h", small, 4), -1);
-	assert_int_equal(cs_expand_hostname(NULL, "u", "h", buf, sizeof(buf)), -1);
-	assert_int_equal(cs_expand_hostname("x", NULL, "h", buf, sizeof(buf)), -1);
-	assert_int_equal(cs_expand_hostname("x", "u", NULL, buf, sizeof(buf)), -1);
-	assert_int_equal(cs_expand_hostname("x", "u", "h", buf, 0), -1);
+	assert_int_equal(cs_expand_hostname("abcd", "u", "h", small, 4), -EINVAL);
+	assert_int_equal(cs_expand_hostname(NULL, "u", "h", buf, sizeof(buf)), -EINVAL);
+	assert_int_equal(cs_expand_hostname("x", NULL, "h", buf, sizeof(buf)), -EINVAL);
+	assert_int_equal(cs_expand_hostname("x", "u", NULL, buf, sizeof(buf)), -EINVAL);
+	assert_int_equal(cs_expand_hostname("x", "u", "h", buf, 0), -EINVAL);
 }
 
 static void test_hostname_key(void **state)
@@ -255,7 +258,7 @@ static void test_parser_follows_table(void **state)
 
 		snprintf(text, sizeof(text), "[%s]\n%s = !!\n", global ? "global" : "profile x",
 			 k->name);
-		assert_int_equal(cs_policy_load_buffer("t.conf", text, strlen(text), &p, &d), -1);
+		assert_int_equal(cs_policy_load_buffer("t.conf", text, strlen(text), &p, &d), -EINVAL);
 		assert_int_equal(d.nerrors, 1);
 		snprintf(want, sizeof(want), "t.conf:2: invalid value '!!' for %s: ", k->name);
 		if (strncmp(d.errors[0], want, strlen(want)))
@@ -379,14 +382,14 @@ static void test_format_defaults_and_bounds(void **state)
 		assert_string_equal(buf, want[k]);
 	}
 	/* Too small a buffer is an error, never a cut value. */
-	assert_int_equal(cs_profile_format(x, CS_K_HOSTNAME, tiny, sizeof(tiny)), -1);
-	assert_int_equal(cs_profile_format(x, CS_K_COUNT, buf, sizeof(buf)), -1);
-	assert_int_equal(cs_profile_format(NULL, CS_K_HOME, buf, sizeof(buf)), -1);
-	assert_int_equal(cs_profile_format(x, CS_K_HOME, buf, 0), -1);
+	assert_int_equal(cs_profile_format(x, CS_K_HOSTNAME, tiny, sizeof(tiny)), -ENOSPC);
+	assert_int_equal(cs_profile_format(x, CS_K_COUNT, buf, sizeof(buf)), -EINVAL);
+	assert_int_equal(cs_profile_format(NULL, CS_K_HOME, buf, sizeof(buf)), -EINVAL);
+	assert_int_equal(cs_profile_format(x, CS_K_HOME, buf, 0), -EINVAL);
 	cs_policy_free(p);
 
 	p = load_one("capabilities", "chown,dac_override,fowner,fsetid,kill,setgid,setuid");
-	assert_int_equal(cs_profile_format(must_profile(p, "x"), CS_K_CAPABILITIES, buf, 20), -1);
+	assert_int_equal(cs_profile_format(must_profile(p, "x"), CS_K_CAPABILITIES, buf, 20), -ENOSPC);
 	cs_policy_free(p);
 }
 
