@@ -145,11 +145,8 @@ int cs_join_exec(const struct cs_session_info *si, const char *path, char **argv
 	if (child < 0)
 		return cs_fail(errno, "fork into the sandbox"), 1;
 	if (child == 0) {
-		for (int sig = 1; sig < NSIG; sig++)
-			signal(sig, SIG_DFL);
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
+		if (cs_signals_reset() < 0)
+			_exit(126);
 		if (ptyp && cs_pty_child(ptyp) < 0)
 			_exit(126);
 		if (cs_privs_apply(si) < 0)

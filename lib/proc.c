@@ -155,3 +155,17 @@ int cs_child_kill(pid_t pid, int *status)
 		close(fd);
 	return r < 0 ? r : r ? 0 : -ETIMEDOUT;
 }
+
+int cs_signals_reset(void)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	sigset_t none;
+
+	/* SIGKILL, SIGSTOP and the C library's own refuse: nothing to reset
+	 * there. */
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sigaction(sig, &dfl, NULL) < 0 && errno != EINVAL)
+			return -errno;
+	sigemptyset(&none);
+	return sigprocmask(SIG_SETMASK, &none, NULL) < 0 ? -errno : 0;
+}

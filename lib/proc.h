@@ -36,4 +36,10 @@ int cs_pidfd_wait_exit(int pidfd, int timeout_ms);
 int cs_child_reap(pid_t pid, int timeout_ms, int *status);
 int cs_child_kill(pid_t pid, int *status);
 
+/* Every signal handler back to the default and an empty mask, in a child
+ * between fork (or vfork) and exec: a child of sshd, of root's shell or of
+ * the helper must not carry their handlers, ignored signals or blocked set
+ * into the user's program. Async-signal-safe; 0 or -errno. */
+int cs_signals_reset(void);
+
 #endif

@@ -48,20 +48,6 @@ int cs_priv_drop(uid_t uid, gid_t gid, const gid_t *groups, size_t ngroups)
 	return cs_priv_verify(uid, gid, ngroups, old_uid, old_gid);
 }
 
-int cs_priv_reset_signals(void)
-{
-	struct sigaction dfl = { .sa_handler = SIG_DFL };
-	sigset_t none;
-
-	/* SIGKILL, SIGSTOP and the C library's own refuse: nothing to reset
-	 * there. */
-	for (int sig = 1; sig < NSIG; sig++)
-		if (sigaction(sig, &dfl, NULL) < 0 && errno != EINVAL)
-			return -errno;
-	sigemptyset(&none);
-	return sigprocmask(SIG_SETMASK, &none, NULL) < 0 ? -errno : 0;
-}
-
 int cs_priv_open_helper(const char *path, struct cs_err *err)
 {
 	char dir[PATH_MAX];

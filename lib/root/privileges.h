@@ -16,6 +16,7 @@
 #include <sys/types.h>
 
 #include "lib/err.h"
+#include "lib/proc.h"
 
 /*
  * Become uid:gid with exactly these supplementary groups, for good: groups,
@@ -36,8 +37,13 @@ int cs_priv_verify(uid_t uid, gid_t gid, size_t ngroups, uid_t old_uid, gid_t ol
 
 /* Every signal handler back to the default and an empty mask: a child of
  * sshd or of root's shell must not carry their handlers, ignored signals
- * or blocked set into the user's processes. 0 or -errno. */
-int cs_priv_reset_signals(void);
+ * or blocked set into the user's processes. 0 or -errno. One copy for root's
+ * side and the helper's (which links lib/, not lib/root/): cs_signals_reset
+ * in lib/proc.c. */
+static inline int cs_priv_reset_signals(void)
+{
+	return cs_signals_reset();
+}
 
 /*
  * Open the helper at path (absolute) for use by root: every directory
