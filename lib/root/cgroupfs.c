@@ -95,12 +95,55 @@ int cs_cgroup_mkdirs(const char *base, const char *dir, struct cs_err *err)
 	return 0;
 }
 
-int cs_cgroupfs_attach(const struct cs_cgroup *cg, pid_t pid, struct cs_err *err)
+/* Whether the calling process has exactly one thread. Only its own code
+ * could start another, and nothing here does, so the answer holds until the
+ * caller's moves are done. */
+static bool self_single_threaded(void)
+{
+	char buf[8192];
+	const char *t;
+
+	if (cs_read_small(AT_FDCWD, "/proc/self/status", buf, sizeof(buf)) < 0)
+		return false;
+	t = strstr(buf, "\nThreads:");
+	return t && strtol(t + 9, NULL, 10) == 1;
+}
+
+/* Whether moves of pid into cg's hierarchy i can take the v1 fast path:
+ * pid is the caller, single-threaded, and i is a v1 hierarchy. */
+static bool self_fast(const struct cs_cgroup *cg, pid_t pid)
+{
+	bool v1 = false;
+
+	for (size_t i = 0; i < cg->n; i++)
+		v1 |= cg->ctrl[i] && cg->ctrl[i][0];
+	return v1 && pid == getpid() && self_single_threaded();
+}
+
+/* Move pid into dir. A write to cgroup.procs takes the kernel's global
+ * threadgroup lock for writing, which waits for an RCU grace period
+ * (8-15 ms each on the 2-core bench host, once per burst of moves; at
+ * login and at logout, inside sshd). On v1, "0" written to tasks moves
+ * just the calling thread and skips that lock: for a process with one
+ * thread that is the whole process, the same result. v2 domain cgroups
+ * have no tasks file, and another process or a threaded caller takes
+ * cgroup.procs. */
+static int move_to(const struct cs_cgroup *cg, size_t i, const char *dir, pid_t pid, bool fast)
 {
 	char v[32];
+
+	if (fast && cg->ctrl[i] && cg->ctrl[i][0])
+		return cs_cgroup_write(dir, "tasks", "0");
 	snprintf(v, sizeof(v), "%d", (int)pid);
+	return cs_cgroup_write(dir, "cgroup.procs", v);
+}
+
+int cs_cgroupfs_attach(const struct cs_cgroup *cg, pid_t pid, struct cs_err *err)
+{
+	bool fast = self_fast(cg, pid);
+
 	for (size_t i = 0; i < cg->n; i++) {
-		int r = cs_cgroup_write(cg->dirs[i], "cgroup.procs", v);
+		int r = move_to(cg, i, cg->dirs[i], pid, fast);
 		if (r < 0)
 			return cs_err_set(err, -r, "move %d into %s", (int)pid, cg->dirs[i]);
 	}
@@ -124,8 +167,9 @@ static bool above_cgroupfs(const char *dir)
  * hierarchy that takes it. */
 int cs_cgroupfs_leave(const struct cs_cgroup *cg, pid_t pid, struct cs_err *err)
 {
-	char v[32], dir[4096];
-	snprintf(v, sizeof(v), "%d", (int)pid);
+	char dir[4096];
+	bool fast = self_fast(cg, pid);
+
 	for (size_t i = 0; i < cg->n; i++) {
 		if (!cg->self[i])
 			return cs_err_set(err, ENOENT, "where %d was before %s is unknown",
@@ -137,7 +181,7 @@ int cs_cgroupfs_leave(const struct cs_cgroup *cg, pid_t pid, struct cs_err *err)
 		 * root (the first directory that is not cgroupfs). */
 		int r;
 		for (;;) {
-			r = cs_cgroup_write(dir, "cgroup.procs", v);
+			r = move_to(cg, i, dir, pid, fast);
 			if (r == 0 || (r != -ENOENT && r != -EBUSY && r != -EOPNOTSUPP))
 				break;
 			char *slash = strrchr(dir, '/');

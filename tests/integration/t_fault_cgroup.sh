@@ -1,6 +1,6 @@
 #!/bin/bash
 # Fail closed, proven (3/4): the per-user cgroup — opening and writing its
-# files (limits, cgroup.procs), and rmdir at teardown.
+# files (limits, cgroup.procs or tasks), and rmdir at teardown.
 # See tests/lib/faultwalk.sh for what each injected fault must lead to.
 # shellcheck source=tests/lib/testlib.sh
 . "$(dirname "$0")/../lib/testlib.sh"
