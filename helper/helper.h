@@ -14,6 +14,7 @@
 #include <termios.h>
 #include <sys/ioctl.h>
 
+#include "lib/err.h"
 #include "lib/sessionfile.h"
 
 struct cs_init_opts {
@@ -36,10 +37,21 @@ struct cs_init_opts {
 	int tmpfd;             /* what becomes /tmp (root's tmpfs or the host's) */
 };
 
-/* Report "MSG[: strerror]": to stderr, or in the init to the module over
- * cs_report_fd. Returns -1. */
+/*
+ * The helper's errors, as everywhere in the tree (lib/err.h): a function
+ * fails with a negative errno, and the message says what failed. The helper
+ * is one thread, so it keeps one message, cs_helper_err: cs_fail sets it to
+ * "MSG[: strerror(errnum)]" and returns -errnum (-EIO for 0); a caller that
+ * knows more adds its context with cs_err_wrap(&cs_helper_err, r, ...).
+ * Nothing below the entry points prints: main(), the init's PID 1 child and
+ * a forked child that fails to exec call cs_fail_report, which prints the
+ * message once (to stderr, or in the init to the module over cs_report_fd,
+ * which logs it in its one line about the refused login) and clears it.
+ */
 extern int cs_report_fd;
+extern struct cs_err cs_helper_err;
 int cs_fail(int errnum, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cs_fail_report(void);
 
 /* init.c */
 int cs_init_main(int argc, char **argv);

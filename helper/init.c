@@ -224,7 +224,9 @@ int cs_init_main(int argc, char **argv)
 	if (child < 0)
 		return cs_fail(errno, "fork into the PID namespace"), 1;
 	if (child == 0) {
+		/* PID 1 reports "ready" itself, or here why it is not. */
 		pid1(&o);
+		cs_fail_report();
 		_exit(1);
 	}
 	/* Our pid namespace is the module's: this is the pid it records. */

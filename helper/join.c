@@ -88,7 +88,7 @@ static int read_intercepts(struct cs_intercepts *ic)
 	if (r == 0)
 		return cs_fail(ENOENT, "open %s", CS_SESSION_PROGRAMS);
 	if (r < 0)
-		return -1;
+		return r;
 	if (cs_intercepts_parse(buf, ic) < 0)
 		return cs_fail(EINVAL, "parse %s", CS_SESSION_PROGRAMS);
 	return 0;
@@ -139,7 +139,8 @@ int cs_join_exec(const struct cs_session_info *si, const char *path, char **argv
 	 * filter) and execs or _exits, so it can borrow our memory instead
 	 * of copying the page tables, and we take no copy-on-write faults
 	 * afterwards. Nothing it changes in memory is used by us again
-	 * (libcap-ng's state, cs_fail's buffer). This is every login's and
+	 * (libcap-ng's state; cs_helper_err, which it reports and clears
+	 * before it exits). This is every login's and
 	 * every ControlMaster session's path. */
 	child = vfork();
 	if (child < 0)
@@ -156,6 +157,7 @@ int cs_join_exec(const struct cs_session_info *si, const char *path, char **argv
 			_exit(126);
 		execvpe(path, argv, environ);
 		cs_fail(errno, "exec %s", path);
+		cs_fail_report();
 		_exit(127);
 	}
 	return cs_relay_wait(child, ptyp);
@@ -172,6 +174,7 @@ static int __attribute__((noreturn)) exec_host_program(const struct cs_intercept
 	snprintf(path, sizeof(path), "%s/%u/%s", CS_SESSION_HOST, p->dir, cs_intercept_name(p));
 	execv(path, argv);
 	cs_fail(errno, "exec %s (the real %s)", path, p->path);
+	cs_fail_report();
 	_exit(127);
 }
 

@@ -21,24 +21,30 @@ const char *__asan_default_options(void)
 }
 #endif
 
+struct cs_err cs_helper_err;
+
 int cs_fail(int errnum, const char *fmt, ...)
 {
-	char msg[512];
+	char msg[sizeof(cs_helper_err.msg)];
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (errnum && n >= 0 && (size_t)n < sizeof(msg))
-		snprintf(msg + n, sizeof(msg) - (size_t)n, ": %s", strerror(errnum));
+	return cs_err_set(&cs_helper_err, errnum, "%s", msg);
+}
+
+void cs_fail_report(void)
+{
+	if (!cs_helper_err.msg[0])
+		return;
 	/* The init has no terminal: its errors go back to the module, which
 	 * logs them in its one line about the refused login. */
 	if (cs_report_fd >= 0)
-		dprintf(cs_report_fd, "error=%s\n", msg);
+		dprintf(cs_report_fd, "error=%s\n", cs_helper_err.msg);
 	else
-		fprintf(stderr, "containsession: %s\n", msg);
-	return -1;
+		fprintf(stderr, "containsession: %s\n", cs_helper_err.msg);
+	cs_helper_err.msg[0] = '\0';
 }
 
 int main(int argc, char **argv)
@@ -52,11 +58,17 @@ int main(int argc, char **argv)
 	 * gets an unprivileged namespace of their own and nothing more. */
 	/* Before anything can be exec'd: under the shipped AppArmor profile
 	 * nothing the helper runs may keep its userns grant (apparmor.c). */
+	int rc;
+
 	if (cs_apparmor_leave_on_exec() < 0)
-		return 126;
-	if (argc > 1 && !strcmp(base, "containsession-helper") && !strcmp(argv[1], "init"))
-		return cs_init_main(argc - 1, argv + 1);
-	if (argc > 1 && !strcmp(base, "containsession-helper") && !strcmp(argv[1], "join"))
-		return cs_join_main(argc - 1, argv + 1);
-	return cs_shell_main(argc, argv);
+		rc = 126;
+	else if (argc > 1 && !strcmp(base, "containsession-helper") && !strcmp(argv[1], "init"))
+		rc = cs_init_main(argc - 1, argv + 1);
+	else if (argc > 1 && !strcmp(base, "containsession-helper") && !strcmp(argv[1], "join"))
+		rc = cs_join_main(argc - 1, argv + 1);
+	else
+		rc = cs_shell_main(argc, argv);
+	/* The one place the helper's own process says what went wrong. */
+	cs_fail_report();
+	return rc;
 }

@@ -39,6 +39,8 @@ int cs_oom_prefer_sandbox(void)
 
 int cs_privs_apply(const struct cs_session_info *si)
 {
+	int r;
+
 	/* After this no exec can gain privileges (setuid binaries, file
 	 * capabilities) inside the sandbox. */
 	if (si->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
@@ -48,7 +50,7 @@ int cs_privs_apply(const struct cs_session_info *si)
 	 * session has none. With a pty, the pty is the login's own. */
 	if (!isatty(STDIN_FILENO) && setsid() < 0)
 		return cs_fail(errno, "setsid");
-	if (si->seccomp && cs_seccomp_apply() < 0)
-		return -1;
+	if (si->seccomp && (r = cs_seccomp_apply()) < 0)
+		return r;
 	return cs_caps_apply(si);
 }

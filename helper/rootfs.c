@@ -91,6 +91,7 @@ static int bind_ro(const char *src, const char *dst)
 static int system_tree(void)
 {
 	char dst[PATH_MAX], src[PATH_MAX], target[PATH_MAX];
+	int r;
 	struct stat st;
 
 	for (size_t i = 0; i < sizeof(system_dirs) / sizeof(system_dirs[0]); i++) {
@@ -105,8 +106,8 @@ static int system_tree(void)
 			target[n] = '\0';
 			if (symlink(target, dst) < 0)
 				return cs_fail(errno, "symlink %s", dst);
-		} else if (S_ISDIR(st.st_mode) && bind_ro(src, dst) < 0) {
-			return -1;
+		} else if (S_ISDIR(st.st_mode) && (r = bind_ro(src, dst)) < 0) {
+			return r;
 		}
 	}
 	return 0;
@@ -169,12 +170,13 @@ static int dev_tree(const struct cs_init_opts *o)
 int cs_rootfs_setup(struct cs_init_opts *o)
 {
 	char home[PATH_MAX], src[64], opts[64];
+	int r;
 
 	/* The home is built in place first, then held by an fd together
 	 * with the host /tmp (root's tmpfs is held already, init.c): the
 	 * stage on /run may cover either path. */
-	if (cs_home_prepare(o) < 0)
-		return -1;
+	if ((r = cs_home_prepare(o)) < 0)
+		return r;
 	o->homefd = open(o->home, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (o->homefd < 0)
 		return cs_fail(errno, "open home %s", o->home);
@@ -186,8 +188,8 @@ int cs_rootfs_setup(struct cs_init_opts *o)
 		return cs_fail(errno, "make / a slave mount");
 	if (mount("tmpfs", STAGE, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=1m") < 0)
 		return cs_fail(errno, "mount the new root");
-	if (system_tree() < 0 || dev_tree(o) < 0)
-		return -1;
+	if ((r = system_tree()) < 0 || (r = dev_tree(o)) < 0)
+		return r;
 	if (mkdir(STAGE "/proc", 0555) < 0 || mkdir(STAGE "/tmp", 01777) < 0 ||
 	    mkdir(STAGE "/run", 0755) < 0 || mkdir(STAGE "/home", 0755) < 0)
 		return cs_fail(errno, "mkdir in the new root");
