@@ -150,8 +150,10 @@ int cs_join_exec(const struct cs_session_info *si, const char *path, char **argv
 			_exit(126);
 		if (ptyp && cs_pty_child(ptyp) < 0)
 			_exit(126);
-		if (cs_privs_apply(si) < 0)
+		if (cs_privs_apply(si) < 0) {
+			cs_fail_report();
 			_exit(126);
+		}
 		/* No fd beyond stdio crosses into the sandbox's shell. */
 		if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
 			_exit(126);
