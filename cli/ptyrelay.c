@@ -147,17 +147,9 @@ struct inbuf {
  * slave fd closed). */
 static int pump_out(int fd, int out)
 {
-	char buf[16384];
-	ssize_t n = read(fd, buf, sizeof(buf));
-
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return 1;
-	if (n <= 0)
-		return 0;
 	/* Root's stdout may be gone (closed pager): the program still runs
 	 * to its end, its output is dropped. */
-	(void)cs_write_all(out, buf, (size_t)n);
-	return 1;
+	return cs_relay_copy(fd, out) != 0;
 }
 
 /* What is still on its way in fd once the program has exited, but no

@@ -132,17 +132,10 @@ void cs_pty_winch(const struct cs_pty *p)
 }
 
 /* Copy what one read gives; false when that side is done (EOF, EIO: the
- * other end closed, or the host hung up). */
+ * other end closed, or the host hung up) or the other cannot take it. */
 static bool pass(int from, int to)
 {
-	char buf[4096];
-	ssize_t n = read(from, buf, sizeof(buf));
-
-	if (n < 0 && (errno == EINTR || errno == EAGAIN))
-		return true;
-	if (n <= 0)
-		return false;
-	return cs_write_all(to, buf, (size_t)n) == 0;
+	return cs_relay_copy(from, to) > 0;
 }
 
 int cs_pty_pump(struct cs_pty *p, pid_t child)

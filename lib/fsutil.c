@@ -193,6 +193,20 @@ int cs_write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
+int cs_relay_copy(int from, int to)
+{
+	char buf[16384];
+	ssize_t n = read(from, buf, sizeof(buf));
+	int r;
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return 1;
+	if (n <= 0)
+		return 0;
+	r = cs_write_all(to, buf, (size_t)n);
+	return r < 0 ? r : 1;
+}
+
 int cs_write_str(int dirfd, const char *path, const char *s)
 {
 	int fd = openat(dirfd, path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);

@@ -44,4 +44,10 @@ bool cs_safe_component(const char *name);
 /* Write all of buf (retrying short writes and EINTR). */
 int cs_write_all(int fd, const void *buf, size_t len);
 
+/* One step of a byte relay (the helper's pty relay, `containsession
+ * enter`'s): what one read of from gives, all written to to. 1: go on (also
+ * after EINTR or EAGAIN); 0: from has ended (EOF, or EIO: the other side of
+ * a pty closed); a negative errno: writing to to failed. */
+int cs_relay_copy(int from, int to);
+
 #endif
