@@ -31,38 +31,17 @@
 #include "lib/root/sandboxobj.h"
 #include "lib/sessionfile.h"
 
-/*
- * The seccomp, no_new_privs and capability settings come from the user's
- * current profile, as for a login that starts now; the namespaces (and
- * network = none) are the running sandbox's. A user the policy no longer
- * sandboxes gets the running sandbox's profile if the policy still has it,
- * else the strictest settings.
- */
-static void session_info(const struct cs_policy *pol, const struct cs_user *u,
-			 const struct cs_reg_entry *e, struct cs_session_info *si)
+/* What the helper joins with: the running sandbox's record (its network,
+ * seccomp, no_new_privs and capabilities), as a login joining it gets, and
+ * never the policy of the day. */
+static void session_info(const struct cs_reg_entry *e, struct cs_session_info *si)
 {
-	const struct cs_profile *p = cli_user_profile(pol, u, NULL);
-
-	if (!p && (p = cs_policy_profile(pol, e->profile)))
-		cli_warn("the policy no longer sandboxes %s: using the running sandbox's "
-			 "profile %s", u->name, e->profile);
 	*si = (struct cs_session_info){
 		.uid = e->uid,
 		.init_pid = e->init_pid,
 		.init_start = e->init_start,
-		.net_none = e->net_none,
-		.seccomp = true,
-		.no_new_privs = true,
-		.caps = CS_CAPS_NONE,
 	};
-	if (p) {
-		si->seccomp = p->seccomp;
-		si->no_new_privs = p->no_new_privs;
-		si->caps = (int)p->caps;
-		si->caps_list = p->caps_list;
-	} else {
-		cli_warn("no profile for %s: seccomp on, no_new_privs, no capabilities", u->name);
-	}
+	cs_record_session(&e->rec, si);
 }
 
 /* The helper must be root's and nobody else's to change, and never setuid,
@@ -101,7 +80,7 @@ child(const struct cs_user *u, const struct cs_reg_entry *e, struct cs_reg *reg,
 		_exit(126);
 	}
 	struct cs_cgroup cg;
-	if (cs_cgroup_from_record(NULL, e->cgroups, e->ncgroups, &cg, &err) < 0 ||
+	if (cs_cgroup_from_record(e->rec.cgroup, e->rec.cgroups, e->rec.ncgroups, &cg, &err) < 0 ||
 	    cs_cgroup_attach(&cg, getpid(), &err) < 0) {
 		cli_err("%s", err.msg);
 		_exit(126);
@@ -206,8 +185,8 @@ int cli_enter(struct cli *c, int argc, char **argv)
 		goto out;
 	if (r == 0)
 		goto none;
-	session_info(pol, &u, &e, &si);
-	if (e.net_none) {
+	session_info(&e, &si);
+	if (si.net_none) {
 		struct cs_err err;
 		if ((netfd = cs_netns_open(statefd, u.uid, &si.netns, &err)) < 0) {
 			cli_err("%s", err.msg);

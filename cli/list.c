@@ -94,8 +94,8 @@ static void print_table(const struct row *rows, size_t n)
 		 * gone, or in so long (a grace that is running). */
 		if (r->sessions > 0)
 			snprintf(ends, sizeof(ends), "%s",
-				 r->e.lifetime == CS_LIFE_LOGOUT ? "at last logout" :
-				 r->e.lifetime == CS_LIFE_PROCESSES ? "after logout, when processes exit" :
+				 r->e.rec.lifetime == CS_LIFE_LOGOUT ? "at last logout" :
+				 r->e.rec.lifetime == CS_LIFE_PROCESSES ? "after logout, when processes exit" :
 				 "after logout + grace");
 		else if (r->ends_at >= 0) {
 			char in[32];
@@ -103,12 +103,12 @@ static void print_table(const struct row *rows, size_t n)
 			snprintf(ends, sizeof(ends), "in %s", in);
 		} else
 			snprintf(ends, sizeof(ends), "%s",
-				 r->e.lifetime == CS_LIFE_PROCESSES ? "when its processes exit" : "now");
+				 r->e.rec.lifetime == CS_LIFE_PROCESSES ? "when its processes exit" : "now");
 		/* An init that died (killed, OOM) leaves a stale entry until
 		 * the next login replaces it or the last logout removes it. */
 		snprintf(init, sizeof(init), "%d%s", (int)r->e.init_pid, r->init_alive ? "" : "!");
 		printf("%-16s %7u %-12s %8s %8zu %9s %6s %8s %8s %-10s %s\n", r->e.user,
-		       (unsigned)r->e.uid, r->e.profile, init, r->sessions, mem, tasks, age, idle,
+		       (unsigned)r->e.uid, r->e.rec.profile, init, r->sessions, mem, tasks, age, idle,
 		       r->lifetime, ends);
 	}
 	for (size_t i = 0; i < n; i++)
@@ -127,7 +127,7 @@ static void print_json(const struct row *rows, size_t n)
 		printf("%s\n  {\"user\": ", i ? "," : "");
 		cli_json_str(stdout, r->e.user);
 		printf(", \"uid\": %u, \"profile\": ", (unsigned)r->e.uid);
-		cli_json_str(stdout, r->e.profile);
+		cli_json_str(stdout, r->e.rec.profile);
 		printf(", \"init_pid\": %d, \"sessions\": %zu, ", (int)r->e.init_pid, r->sessions);
 		if (r->have_mem)
 			printf("\"memory_bytes\": %" PRIu64 ", ", r->mem);
@@ -148,11 +148,11 @@ static void print_json(const struct row *rows, size_t n)
 		else
 			printf(", \"ends_at\": null");
 		printf(", \"home\": ");
-		cli_json_str(stdout, r->e.home);
+		cli_json_str(stdout, cs_record_home_name(&r->e.rec));
 		printf(", \"cgroups\": [");
-		for (size_t j = 0; j < r->e.ncgroups; j++) {
+		for (size_t j = 0; j < r->e.rec.ncgroups; j++) {
 			printf("%s", j ? ", " : "");
-			cli_json_str(stdout, r->e.cgroups[j]);
+			cli_json_str(stdout, r->e.rec.cgroups[j]);
 		}
 		printf("]}");
 	}
@@ -182,10 +182,10 @@ static int read_row(int statefd, uid_t uid, struct row *row, struct cs_err *err)
 	/* Counted on a copy: the file itself is left as it is. */
 	row->sessions = cs_reg_prune(&row->e);
 	row->init_alive = cs_proc_alive(row->e.init_pid, row->e.init_start);
-	row->have_mem = cs_cgroup_memory_current(row->e.cgroups, row->e.ncgroups, &row->mem) == 0;
-	row->have_tasks = cs_cgroup_tasks_current(row->e.cgroups, row->e.ncgroups, &row->tasks) == 0;
+	row->have_mem = cs_cgroup_memory_current(row->e.rec.cgroups, row->e.rec.ncgroups, &row->mem) == 0;
+	row->have_tasks = cs_cgroup_tasks_current(row->e.rec.cgroups, row->e.rec.ncgroups, &row->tasks) == 0;
 	row->age = (long long)time(NULL) - row->e.created;
-	if (cs_lifetime_format(row->e.lifetime, row->e.lifetime_s, row->lifetime,
+	if (cs_lifetime_format(row->e.rec.lifetime, row->e.rec.lifetime_s, row->lifetime,
 			       sizeof(row->lifetime)) < 0)
 		snprintf(row->lifetime, sizeof(row->lifetime), "?");
 	row->ends_at = cs_sandbox_ends_at(&row->e);

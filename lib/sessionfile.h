@@ -4,6 +4,9 @@
  * read-only tmpfs at CS_SESSION_DIR, telling the helper which sandbox to
  * join and how to treat the shell. Written by the module, read by the
  * helper: the helper trusts nothing else (not argv, not the environment).
+ * The same text is what `containsession enter` hands the helper on fd 3.
+ * Its settings are the running sandbox's record (lib/root/record.h), never
+ * the policy of the day. Encoded with lib/kv.h: every key, each once.
  */
 #ifndef CS_SESSIONFILE_H
 #define CS_SESSIONFILE_H

@@ -189,7 +189,7 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 	}
 	pam_syslog(pamh, LOG_INFO, "sandbox %s for %s (uid %u, profile %s, init pid %d)",
 		   s->created ? "created" : "joined", l.user, (unsigned)l.uid,
-		   l.prof->name, (int)s->init_pid);
+		   s->profile, (int)s->init_pid);
 	s = NULL;
 	ret = PAM_SUCCESS;
 out:

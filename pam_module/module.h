@@ -12,8 +12,10 @@
 #include "lib/root/cgroup.h"
 #include "lib/err.h"
 #include "lib/root/registry.h"
+#include "lib/sessionfile.h"
 
-/* The login being opened: who, and what the policy says for them. */
+/* The login being opened: who, and what the policy says for them (prof:
+ * read only to make a new sandbox's record, sandbox.c). */
 struct cs_login {
 	pam_handle_t *pamh;
 	bool debug;
@@ -52,6 +54,7 @@ struct cs_session {
 	bool tmp_shared;                /* /tmp is root's tmpfs STATE/<uid>.tmp */
 	int netfd;                      /* network = none: root's netns, else -1 */
 	unsigned long long netns_ino;
+	struct cs_session_info info;    /* the session file: from the record */
 };
 
 /* sandbox.c: start or join the user's sandbox under the registry lock, and
@@ -61,8 +64,9 @@ int cs_sandbox_close(struct cs_session *s, const struct cs_log *log,
 		     struct cs_err *err);
 void cs_session_free(struct cs_session *s);
 
-/* spawn.c: start the sandbox init as the user; returns its host pid. */
-int cs_spawn_init(struct cs_login *l, const char *data_user_dir,
+/* spawn.c: start the sandbox init as the user, built as rec says; returns
+ * its host pid. */
+int cs_spawn_init(struct cs_login *l, const struct cs_record *rec, const char *data_user_dir,
 		  pid_t *pid, unsigned long long *start, struct cs_err *err);
 
 /* sessionns.c: the root-owned mount namespace of this login in which the

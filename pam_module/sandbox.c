@@ -45,12 +45,13 @@ static int teardown(const struct cs_reg *reg, const struct cs_reg_entry *e, stru
 
 /* Where the overlay upper layer lives: DATA/<user>, made by root with the
  * user as owner; everything below it is the helper's, done as the user. */
-static int prepare_data_dir(struct cs_login *l, char **path, struct cs_err *err)
+static int prepare_data_dir(struct cs_login *l, const struct cs_record *rec, char **path,
+			    struct cs_err *err)
 {
 	int dfd, ufd;
 
 	*path = NULL;
-	if (l->prof->home != CS_HOME_OVERLAY && l->prof->home != CS_HOME_OVERLAY_TMPFS)
+	if (rec->home != CS_HOME_OVERLAY && rec->home != CS_HOME_OVERLAY_TMPFS)
 		return 0;
 	dfd = cs_open_root_dir(l->pol->data_dir, true, 0755, err);
 	if (dfd < 0)
@@ -69,20 +70,21 @@ static int prepare_data_dir(struct cs_login *l, char **path, struct cs_err *err)
  * before the init (lib/root/sandboxobj.h); what a dead predecessor left is
  * removed first. The spawn hands them to the init; s keeps the namespace
  * for this login's post-auth child. */
-static int make_objs(struct cs_login *l, struct cs_session *s, int statefd, struct cs_err *err)
+static int make_objs(struct cs_login *l, const struct cs_record *rec, struct cs_session *s,
+		     int statefd, struct cs_err *err)
 {
 	int r;
 
 	if ((r = cs_sandbox_objs_remove(statefd, l->uid, err)) < 0)
 		return r;
-	if (l->prof->tmp == CS_TMP_PRIVATE) {
-		if ((r = cs_tmp_create(statefd, l->uid, l->prof->tmp_max, err)) < 0)
+	if (rec->tmp == CS_TMP_PRIVATE) {
+		if ((r = cs_tmp_create(statefd, l->uid, rec->tmp_max, err)) < 0)
 			return r;
 		if ((l->spawn_tmpfd = cs_tmp_open(statefd, l->uid, err)) < 0)
 			return l->spawn_tmpfd;
 		s->tmp_shared = true;
 	}
-	if (l->prof->network == CS_NET_NONE) {
+	if (rec->network == CS_NET_NONE) {
 		s->netfd = cs_netns_create(statefd, l->uid, l->gid, &s->netns_ino, err);
 		if (s->netfd < 0)
 			return s->netfd;
@@ -92,21 +94,21 @@ static int make_objs(struct cs_login *l, struct cs_session *s, int statefd, stru
 	return 0;
 }
 
-/* Joining: what the running sandbox has, whatever the policy says now. */
+/* Joining: what the running sandbox's record says it has, whatever the
+ * policy says now. What the record names must be there: a login never
+ * joins with the host's /tmp or network in place of the sandbox's. */
 static int open_objs(const struct cs_reg *reg, const struct cs_reg_entry *e,
 		     struct cs_session *s, struct cs_err *err)
 {
-	struct cs_err none;
-	int fd = cs_tmp_open(reg->statefd, e->uid, &none);
+	if (e->rec.tmp == CS_TMP_PRIVATE) {
+		int fd = cs_tmp_open(reg->statefd, e->uid, err);
 
-	if (fd >= 0) {
+		if (fd < 0)
+			return fd;
 		close(fd);
 		s->tmp_shared = true;
-	} else if (fd != -ENOENT) {
-		*err = none;
-		return fd;
 	}
-	if (e->net_none) {
+	if (e->rec.network == CS_NET_NONE) {
 		s->netfd = cs_netns_open(reg->statefd, e->uid, &s->netns_ino, err);
 		if (s->netfd < 0)
 			return s->netfd;
@@ -120,18 +122,25 @@ static int create(struct cs_login *l, struct cs_session *s, const struct cs_reg 
 	_cleanup_free_ char *data = NULL;
 	int r;
 
-	if ((r = prepare_data_dir(l, &data, err)) < 0)
+	/* The record first (lib/root/record.h): the one reading of the
+	 * profile for this sandbox. Everything below builds what it says,
+	 * and every later login joins what it says. */
+	cs_reg_entry_free(e);
+	if ((r = cs_record_make(l->prof, l->user, cg->backend ? cg->backend->name : "off", cg->dirs,
+				cg->n, &e->rec, err)) < 0)
 		return r;
+	if ((r = prepare_data_dir(l, &e->rec, &data, err)) < 0)
+		return r;
+	/* The limits are written once, here; the cgroup keeps them. */
 	if ((r = cs_cgroup_setup(cg, l->prof, &l->log, err)) < 0)
 		return r;
 	/* Into the user's cgroup before forking the init: it and every
 	 * process of this login inherit it. */
 	if ((r = cs_cgroup_attach(cg, getpid(), err)) < 0)
 		return r;
-	cs_reg_entry_free(e);
-	r = make_objs(l, s, reg->statefd, err);
+	r = make_objs(l, &e->rec, s, reg->statefd, err);
 	if (r == 0)
-		r = cs_spawn_init(l, data, &e->init_pid, &e->init_start, err);
+		r = cs_spawn_init(l, &e->rec, data, &e->init_pid, &e->init_start, err);
 	if (l->spawn_tmpfd >= 0)
 		close(l->spawn_tmpfd);
 	l->spawn_tmpfd = l->spawn_netfd = -1;
@@ -141,20 +150,7 @@ static int create(struct cs_login *l, struct cs_session *s, const struct cs_reg 
 	e->uid = l->uid;
 	e->gid = l->gid;
 	snprintf(e->user, sizeof(e->user), "%s", l->user);
-	snprintf(e->profile, sizeof(e->profile), "%s", l->prof->name);
-	/* The policy library names the mode, as the CLI shows it. */
-	if (cs_profile_format(l->prof, CS_K_HOME, e->home, sizeof(e->home)) < 0)
-		return cs_err_set(err, EINVAL, "home mode of profile %s", l->prof->name);
-	e->net_none = l->prof->network == CS_NET_NONE;
 	e->created = (long long)time(NULL);
-	e->lifetime = l->prof->lifetime;
-	e->lifetime_s = l->prof->lifetime_s;
-	for (size_t i = 0; i < cg->n; i++) {
-		e->cgroups[i] = strdup(cg->dirs[i]);
-		if (!e->cgroups[i])
-			return cs_err_set(err, ENOMEM, "registry entry");
-		e->ncgroups++;
-	}
 	return 0;
 }
 
@@ -174,9 +170,8 @@ int cs_sandbox_open(struct cs_login *l, struct cs_session *s, struct cs_err *err
 	if ((r = cs_proc_starttime(s->self_pid, &s->self_start)) < 0)
 		return cs_err_set(err, -r, "own start time");
 	s->user = strdup(l->user);
-	s->profile = strdup(l->prof->name);
 	s->state_dir = strdup(l->pol->state_dir);
-	if (!s->user || !s->profile || !s->state_dir)
+	if (!s->user || !s->state_dir)
 		return cs_err_set(err, ENOMEM, "session");
 
 	statefd = cs_open_root_dir(l->pol->state_dir, true, 0700, err);
@@ -224,7 +219,8 @@ int cs_sandbox_open(struct cs_login *l, struct cs_session *s, struct cs_err *err
 		if (r < 0)
 			goto out_undo;
 		s->created = true;
-	} else if ((r = cs_cgroup_from_record(NULL, e.cgroups, e.ncgroups, &s->cg, err)) < 0 ||
+	} else if ((r = cs_cgroup_from_record(e.rec.cgroup, e.rec.cgroups, e.rec.ncgroups, &s->cg,
+					      err)) < 0 ||
 		   (r = cs_cgroup_attach(&s->cg, getpid(), err)) < 0 ||
 		   (r = open_objs(&reg, &e, s, err)) < 0) {
 		/* A running sandbox is joined through the backend it was
@@ -233,7 +229,8 @@ int cs_sandbox_open(struct cs_login *l, struct cs_session *s, struct cs_err *err
 	}
 	/* A login rejoining a sandbox kept after the last logout. */
 	e.idle_since = 0;
-	if (cs_reg_add_holder(&e, s->self_pid, s->self_start) < 0) {
+	if (!(s->profile = strdup(e.rec.profile)) ||
+	    cs_reg_add_holder(&e, s->self_pid, s->self_start) < 0) {
 		r = cs_err_set(err, ENOMEM, "registry entry");
 		goto out_undo;
 	}
@@ -241,6 +238,11 @@ int cs_sandbox_open(struct cs_login *l, struct cs_session *s, struct cs_err *err
 		goto out_undo;
 	s->init_pid = e.init_pid;
 	s->init_start = e.init_start;
+	/* What this login's shell joins with (its session file), from the
+	 * record, made or joined, never from l->prof. */
+	s->info = (struct cs_session_info){ .uid = e.uid, .init_pid = e.init_pid,
+					    .init_start = e.init_start, .netns = s->netns_ino };
+	cs_record_session(&e.rec, &s->info);
 	cs_reg_unlock(&reg);
 	cs_reg_entry_free(&e);
 	cs_cgroup_free(&cg);
@@ -334,7 +336,7 @@ int cs_sandbox_close(struct cs_session *s, const struct cs_log *log,
 		cs_sandbox_mark_idle(&e, (long long)time(NULL));
 		due = cs_sandbox_due(&e, (long long)time(NULL));
 		if (!due) {
-			cs_lifetime_format(e.lifetime, e.lifetime_s, life, sizeof(life));
+			cs_lifetime_format(e.rec.lifetime, e.rec.lifetime_s, life, sizeof(life));
 			if ((r = cs_reg_write(&reg, &e, err)) == 0)
 				cs_logf(log, LOG_INFO, "sandbox of %s kept after the last logout "
 					"(lifetime %s, init pid %d)", s->user, life, (int)s->init_pid);

@@ -118,23 +118,13 @@ static int put_file(int dfd, const char *name, mode_t mode, const char *text, st
 	return r;
 }
 
-static int write_session_file(int dfd, const struct cs_login *l, const struct cs_session *s,
-			      struct cs_err *err)
+/* What the shell joins with: the running sandbox's record, as sandbox.c
+ * put it in s->info, never the policy of the day. */
+static int write_session_file(int dfd, const struct cs_session *s, struct cs_err *err)
 {
-	struct cs_session_info si = {
-		.uid = l->uid,
-		.init_pid = s->init_pid,
-		.init_start = s->init_start,
-		.net_none = s->netfd >= 0,
-		.netns = s->netns_ino,
-		.seccomp = l->prof->seccomp,
-		.no_new_privs = l->prof->no_new_privs,
-		.caps = (int)l->prof->caps,
-		.caps_list = l->prof->caps_list,
-	};
 	char text[1024];
 
-	if (cs_session_info_format(&si, text, sizeof(text)) < 0)
+	if (cs_session_info_format(&s->info, text, sizeof(text)) < 0)
 		return cs_err_set(err, ENOSPC, "session file");
 	return put_file(dfd, "session", 0444, text, err);
 }
@@ -263,7 +253,7 @@ int cs_session_ns(struct cs_login *l, const struct cs_session *s, struct cs_err 
 	sessfd = open(CS_SESSION_DIR, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (sessfd < 0)
 		return cs_err_set(err, errno, "open %s", CS_SESSION_DIR);
-	if ((r = write_session_file(sessfd, l, s, err)) < 0 || (r = lay_out(sessfd, &pl, err)) < 0 ||
+	if ((r = write_session_file(sessfd, s, err)) < 0 || (r = lay_out(sessfd, &pl, err)) < 0 ||
 	    (r = mount_overlays(&pl, err)) < 0 || (r = uncover_session_dir(sessfd, err)) < 0)
 		return r;
 	for (size_t i = 0; i < pl.ic.n; i++)

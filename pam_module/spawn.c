@@ -210,37 +210,30 @@ static int read_report(int rfd, pid_t *pid, struct cs_err *err)
 	}
 }
 
-int cs_spawn_init(struct cs_login *l, const char *data, pid_t *pid,
+int cs_spawn_init(struct cs_login *l, const struct cs_record *rec, const char *data, pid_t *pid,
 		  unsigned long long *start, struct cs_err *err)
 {
-	char uid[16], gid[16], host[256] = "", hostname[65], home_mode[16], home_max[24], tmp_max[24],
-	     netns[24];
+	char uid[16], gid[16], home_max[24], tmp_max[24], netns[24];
 	struct sigaction dfl = { .sa_handler = SIG_DFL }, old;
 	int p[2], r, status;
 	pid_t c;
 
 	*pid = 0;
-	if (gethostname(host, sizeof(host) - 1) < 0)
-		return cs_err_set(err, errno, "gethostname");
-	host[strcspn(host, ".")] = '\0';
-	if (cs_expand_hostname(l->prof->hostname, l->user, host, hostname, sizeof(hostname)) < 0)
-		return cs_err_set(err, EINVAL, "hostname '%s' of profile %s is not a valid hostname for %s",
-				  l->prof->hostname, l->prof->name, l->user);
-	if (cs_profile_format(l->prof, CS_K_HOME, home_mode, sizeof(home_mode)) < 0)
-		return cs_err_set(err, EINVAL, "home mode of profile %s", l->prof->name);
+	/* Everything the sandbox is built with comes from its record, the
+	 * one the registry keeps and later logins join by. */
 	snprintf(uid, sizeof(uid), "%u", (unsigned)l->uid);
 	snprintf(gid, sizeof(gid), "%u", (unsigned)l->gid);
-	snprintf(home_max, sizeof(home_max), "%llu", (unsigned long long)l->prof->home_max);
-	snprintf(tmp_max, sizeof(tmp_max), "%llu", (unsigned long long)l->prof->tmp_max);
+	snprintf(home_max, sizeof(home_max), "%llu", (unsigned long long)rec->home_max);
+	snprintf(tmp_max, sizeof(tmp_max), "%llu", (unsigned long long)rec->tmp_max);
 	snprintf(netns, sizeof(netns), "%llu", l->netns_ino);
 	char *argv[] = {
 		"containsession-helper", "init",
 		"--user", l->user, "--uid", uid, "--gid", gid,
-		"--home", l->home, "--home-mode", home_mode,
+		"--home", l->home, "--home-mode", (char *)cs_record_home_name(rec),
 		"--data", (char *)(data ? data : "-"),
 		"--tmp", l->spawn_tmpfd >= 0 ? "cwd" : "host",
 		"--net", l->spawn_netfd >= 0 ? netns : "host",
-		"--hostname", hostname, "--home-max", home_max, "--tmp-max", tmp_max, NULL
+		"--hostname", (char *)rec->hostname, "--home-max", home_max, "--tmp-max", tmp_max, NULL
 	};
 	char *envp[] = { "PATH=/usr/local/bin:/usr/bin:/bin", NULL };
 

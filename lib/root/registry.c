@@ -14,9 +14,10 @@
 #include <unistd.h>
 
 #include "lib/fsutil.h"
+#include "lib/kv.h"
 #include "lib/proc.h"
 
-#define REG_MAX_SIZE (1 << 20)
+#define REG_MAX_SIZE CS_KV_MAX_TEXT
 
 /*
  * flock(LOCK_EX) with a bound. A holder can be held up by the user (its
@@ -119,8 +120,7 @@ void cs_reg_unlock(struct cs_reg *reg)
 
 void cs_reg_entry_free(struct cs_reg_entry *e)
 {
-	for (size_t i = 0; i < e->ncgroups; i++)
-		free(e->cgroups[i]);
+	cs_record_free(&e->rec);
 	free(e->holders);
 	memset(e, 0, sizeof(*e));
 }
@@ -156,25 +156,6 @@ size_t cs_reg_prune(struct cs_reg_entry *e)
 	return j;
 }
 
-/* A field value the one-line-per-key format (and the CLI's output) can
- * carry: names come from NSS, which a hostile source may fill with a
- * newline ("alice\nuid=0") or terminal escapes. */
-static bool field_ok(const char *v)
-{
-	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			return false;
-	return true;
-}
-
-static int copy_field(char *dst, size_t len, const char *v)
-{
-	if (strlen(v) >= len || !field_ok(v))
-		return -EINVAL;
-	memcpy(dst, v, strlen(v) + 1);
-	return 0;
-}
-
 static int parse_ull(const char *v, unsigned long long *out)
 {
 	char *end;
@@ -185,129 +166,123 @@ static int parse_ull(const char *v, unsigned long long *out)
 	return errno || *end ? -EINVAL : 0;
 }
 
-/* One line: key=value. Unknown keys are errors: the registry is ours. */
-static int parse_line(char *line, struct cs_reg_entry *e)
+/* One holder: "PID START". */
+static int take_holder(struct cs_kv *kv, const char *v, struct cs_reg_entry *e)
 {
-	char *v = strchr(line, '=');
 	unsigned long long n, m;
+	const char *sp = strchr(v, ' ');
+	char pid[16];
 
-	if (!v)
-		return -EINVAL;
-	*v++ = '\0';
-	if (!strcmp(line, "version"))
-		return strcmp(v, "1") ? -EINVAL : 0;
-	if (!strcmp(line, "user"))
-		return copy_field(e->user, sizeof(e->user), v);
-	if (!strcmp(line, "profile"))
-		return copy_field(e->profile, sizeof(e->profile), v);
-	if (!strcmp(line, "home"))
-		return copy_field(e->home, sizeof(e->home), v);
-	if (!strcmp(line, "lifetime")) {
-		/* logout | processes | seconds of grace. An entry without the
-		 * line was made before lifetimes existed: logout. */
-		if (!strcmp(v, "logout") || !strcmp(v, "processes")) {
-			e->lifetime = v[0] == 'l' ? CS_LIFE_LOGOUT : CS_LIFE_PROCESSES;
-			return 0;
-		}
-		if (parse_ull(v, &n) < 0 || n < 1 || n > CS_LIFETIME_MAX_S)
-			return -EINVAL;
-		e->lifetime = CS_LIFE_GRACE;
-		e->lifetime_s = (uint32_t)n;
-		return 0;
-	}
-	if (!strcmp(line, "cgroup")) {
-		if (e->ncgroups >= CS_REG_MAX_CGROUPS || v[0] != '/' || !field_ok(v))
-			return -EINVAL;
-		return (e->cgroups[e->ncgroups++] = strdup(v)) ? 0 : -ENOMEM;
-	}
-	if (!strcmp(line, "holder")) {
-		char *sp = strchr(v, ' ');
-		if (!sp)
-			return -EINVAL;
-		*sp++ = '\0';
-		if (parse_ull(v, &n) < 0 || parse_ull(sp, &m) < 0 || n > INT32_MAX)
-			return -EINVAL;
-		return cs_reg_add_holder(e, (pid_t)n, m);
-	}
-	if (parse_ull(v, &n) < 0)
-		return -EINVAL;
-	if (!strcmp(line, "uid"))
-		e->uid = (uid_t)n;
-	else if (!strcmp(line, "gid"))
-		e->gid = (gid_t)n;
-	else if (!strcmp(line, "net_none"))
-		e->net_none = n != 0;
-	else if (!strcmp(line, "init_pid") && n <= INT32_MAX)
-		e->init_pid = (pid_t)n;
-	else if (!strcmp(line, "init_start"))
-		e->init_start = n;
-	else if (!strcmp(line, "created"))
-		e->created = (long long)n;
-	else if (!strcmp(line, "idle_since"))
-		e->idle_since = (long long)n;
-	else
-		return -EINVAL;
-	return 0;
+	if (!sp || (size_t)(sp - v) >= sizeof(pid))
+		return cs_kv_fail(kv, "holder=%s is not PID START", v);
+	memcpy(pid, v, (size_t)(sp - v));
+	pid[sp - v] = '\0';
+	if (parse_ull(pid, &n) < 0 || parse_ull(sp + 1, &m) < 0 || n < 1 || n > INT32_MAX)
+		return cs_kv_fail(kv, "holder=%s is not PID START", v);
+	return cs_reg_add_holder(e, (pid_t)n, m);
 }
 
-int cs_reg_parse(const char *text, struct cs_reg_entry *e)
+/* Strict (lib/kv.h): every key the entry has and nothing else, the record
+ * among them (lib/root/record.c); any fault refuses the entry. */
+static int parse_kv(struct cs_kv *kv, struct cs_reg_entry *e)
 {
-	char *copy = strdup(text), *save = NULL;
-	int r = 0;
+	const char *user, *h;
+	uint64_t v;
+	size_t it = 0;
+	int r;
+
+	if ((r = cs_record_take(kv, &e->rec)) < 0)
+		return r;
+	if (!(user = cs_kv_get(kv, "user")) || !*user || strlen(user) >= sizeof(e->user))
+		return cs_kv_fail(kv, "user is missing, empty or too long");
+	strcpy(e->user, user);
+	if ((r = cs_kv_get_u64(kv, "uid", UINT32_MAX - 1, &v)) < 0)
+		return r == -ENOENT ? cs_kv_fail(kv, "no uid") : r;
+	e->uid = (uid_t)v;
+	if ((r = cs_kv_get_u64(kv, "gid", UINT32_MAX - 1, &v)) < 0)
+		return r == -ENOENT ? cs_kv_fail(kv, "no gid") : r;
+	e->gid = (gid_t)v;
+	/* Root SIGKILLs this pid at teardown (through a pidfd checked
+	 * against the start time): never 0, 1 or a negative number. */
+	if ((r = cs_kv_get_u64(kv, "init_pid", INT32_MAX, &v)) < 0 || v <= 1)
+		return r == -ENOENT ? cs_kv_fail(kv, "no init_pid") : cs_kv_fail(kv, "bad init_pid");
+	e->init_pid = (pid_t)v;
+	if ((r = cs_kv_get_u64(kv, "init_start", UINT64_MAX, &v)) < 0)
+		return r == -ENOENT ? cs_kv_fail(kv, "no init_start") : r;
+	e->init_start = v;
+	if ((r = cs_kv_get_u64(kv, "created", INT64_MAX, &v)) < 0)
+		return r == -ENOENT ? cs_kv_fail(kv, "no created") : r;
+	e->created = (long long)v;
+	if ((r = cs_kv_get_u64(kv, "idle_since", INT64_MAX, &v)) < 0)
+		return r == -ENOENT ? cs_kv_fail(kv, "no idle_since") : r;
+	e->idle_since = (long long)v;
+	while ((h = cs_kv_next(kv, "holder", &it)))
+		if ((r = take_holder(kv, h, e)) < 0)
+			return r;
+	return cs_kv_done(kv);
+}
+
+int cs_reg_parse(const char *text, size_t len, struct cs_reg_entry *e, char *why, size_t whylen)
+{
+	static const char *const repeat[] = { "holder", CS_RECORD_REPEAT, NULL };
+	struct cs_kv kv;
+	int r;
 
 	memset(e, 0, sizeof(*e));
-	if (!copy)
-		return -ENOMEM;
-	for (char *line = strtok_r(copy, "\n", &save); line && r == 0;
-	     line = strtok_r(NULL, "\n", &save))
-		r = parse_line(line, e);
-	free(copy);
-	if (r == 0 && (!e->user[0] || e->init_pid <= 1))
-		r = -EINVAL;
-	if (r < 0)
+	r = cs_kv_parse(text, len, repeat, &kv);
+	if (r == 0)
+		r = parse_kv(&kv, e);
+	if (r < 0) {
+		if (why)
+			snprintf(why, whylen, "%s", kv.err[0] ? kv.err : strerror(-r));
 		cs_reg_entry_free(e);
-	else
+	} else {
 		e->present = true;
+	}
+	cs_kv_free(&kv);
 	return r;
 }
 
 char *cs_reg_format(const struct cs_reg_entry *e)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f;
+	struct cs_kvw w = { 0 };
 
-	/* Refused, not escaped: a name with a control character never
-	 * becomes a sandbox (lib/root/user.c refuses it before). */
-	if (!field_ok(e->user) || !field_ok(e->profile) || !field_ok(e->home))
-		return NULL;
-	for (size_t i = 0; i < e->ncgroups; i++)
-		if (!field_ok(e->cgroups[i]))
-			return NULL;
-	if (!(f = open_memstream(&buf, &len)))
-		return NULL;
-	fprintf(f, "version=1\nuser=%s\nuid=%u\ngid=%u\nprofile=%s\nhome=%s\n"
-		   "net_none=%d\ninit_pid=%d\ninit_start=%llu\ncreated=%lld\n",
-		e->user, (unsigned)e->uid, (unsigned)e->gid, e->profile, e->home,
-		e->net_none ? 1 : 0, (int)e->init_pid, e->init_start, e->created);
-	if (e->lifetime == CS_LIFE_GRACE)
-		fprintf(f, "lifetime=%u\n", (unsigned)e->lifetime_s);
-	else
-		fprintf(f, "lifetime=%s\n", e->lifetime == CS_LIFE_PROCESSES ? "processes" : "logout");
-	fprintf(f, "idle_since=%lld\n", e->idle_since);
-	for (size_t i = 0; i < e->ncgroups; i++)
-		fprintf(f, "cgroup=%s\n", e->cgroups[i]);
-	for (size_t i = 0; i < e->nholders; i++)
-		fprintf(f, "holder=%d %llu\n", (int)e->holders[i].pid, e->holders[i].start);
-	if (fclose(f) != 0) {
-		free(buf);
-		return NULL;
+	/* The writer refuses, never escapes, a control character: a name with
+	 * one never becomes a sandbox (lib/root/user.c refuses it before). */
+	cs_record_put(&w, &e->rec);
+	cs_kvw_str(&w, "user", e->user);
+	cs_kvw_u64(&w, "uid", e->uid);
+	cs_kvw_u64(&w, "gid", e->gid);
+	cs_kvw_u64(&w, "init_pid", e->init_pid > 0 ? (uint64_t)e->init_pid : 0);
+	cs_kvw_u64(&w, "init_start", e->init_start);
+	cs_kvw_u64(&w, "created", e->created > 0 ? (uint64_t)e->created : 0);
+	cs_kvw_u64(&w, "idle_since", e->idle_since > 0 ? (uint64_t)e->idle_since : 0);
+	for (size_t i = 0; i < e->nholders; i++) {
+		char h[48];
+
+		snprintf(h, sizeof(h), "%d %llu", (int)e->holders[i].pid, e->holders[i].start);
+		cs_kvw_str(&w, "holder", h);
 	}
+	return cs_kvw_end(&w, NULL);
+}
+
+/* The state directory's path, for a message only (root's fd). */
+static const char *state_path(int statefd, char *buf, size_t len)
+{
+	char link[64];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", statefd);
+	n = readlink(link, buf, len - 1);
+	if (n <= 0)
+		return "STATE";
+	buf[n] = '\0';
 	return buf;
 }
 
 int cs_reg_read(struct cs_reg *reg, struct cs_reg_entry *e, struct cs_err *err)
 {
+	char why[320], dir[256];
 	struct stat st;
 	char *buf;
 	ssize_t n;
@@ -333,10 +308,13 @@ int cs_reg_read(struct cs_reg *reg, struct cs_reg_entry *e, struct cs_err *err)
 		off += (size_t)n;
 	}
 	buf[off] = '\0';
-	r = cs_reg_parse(buf, e);
+	r = cs_reg_parse(buf, off, e, why, sizeof(why));
 	free(buf);
 	if (r < 0)
-		return cs_err_set(err, -r, "registry entry %u is corrupt", (unsigned)reg->uid);
+		/* Never filled in from the policy: a running sandbox is
+		 * joined with what it was built with, or not at all. */
+		return cs_err_set(err, 0, "registry entry %s/%u is unreadable (%.200s)",
+				  state_path(reg->statefd, dir, sizeof(dir)), (unsigned)reg->uid, why);
 	if (e->uid != reg->uid) {
 		cs_reg_entry_free(e);
 		return cs_err_set(err, EINVAL, "registry entry %u names uid %u",

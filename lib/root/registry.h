@@ -10,6 +10,10 @@
  * sshd [priv] process that opened one), not as a counter: a holder that died
  * without closing (sshd killed) is pruned at the next look, so the count
  * cannot drift.
+ *
+ * The entry is the sandbox's record (lib/root/record.h: what it was built
+ * with, written once at creation) and what changes while it runs (its
+ * holders, since when it is idle), one key=value file (lib/kv.h).
  */
 #ifndef CS_REGISTRY_H
 #define CS_REGISTRY_H
@@ -22,8 +26,9 @@
 
 #include "config/policy.h"
 #include "lib/err.h"
+#include "lib/root/record.h"
 
-#define CS_REG_MAX_CGROUPS 8
+#define CS_REG_MAX_CGROUPS CS_RECORD_MAX_CGROUPS
 
 struct cs_holder {
 	pid_t pid;
@@ -35,19 +40,13 @@ struct cs_reg_entry {
 	uid_t uid;
 	gid_t gid;
 	char user[64];
-	char profile[65];
-	char home[16];            /* home mode, for the CLI */
-	bool net_none;
+	struct cs_record rec;     /* what it was built with */
 	pid_t init_pid;           /* in the host's PID namespace */
 	unsigned long long init_start;
 	long long created;        /* epoch seconds */
-	/* What ends it after its last login (the profile's, when it was
-	 * made), and since when it has had none (0: logins are open). */
-	enum cs_lifetime_mode lifetime;
-	uint32_t lifetime_s;
+	/* Since when it has had no login (0: logins are open); what ends it
+	 * then is rec.lifetime. */
 	long long idle_since;
-	char *cgroups[CS_REG_MAX_CGROUPS]; /* per-user cgroup dirs */
-	size_t ncgroups;
 	struct cs_holder *holders;
 	size_t nholders;
 };
@@ -83,8 +82,9 @@ int cs_reg_write(struct cs_reg *reg, const struct cs_reg_entry *e,
 /* Remove the entry (while still holding its lock) and unlock. */
 int cs_reg_remove(struct cs_reg *reg, struct cs_err *err);
 
-/* Parse/format the text form (exposed for tests). */
-int cs_reg_parse(const char *text, struct cs_reg_entry *e);
+/* Parse/format the text form (exposed for tests). why (may be NULL) gets
+ * what is wrong with a text that does not parse. */
+int cs_reg_parse(const char *text, size_t len, struct cs_reg_entry *e, char *why, size_t whylen);
 char *cs_reg_format(const struct cs_reg_entry *e);
 
 void cs_reg_entry_free(struct cs_reg_entry *e);

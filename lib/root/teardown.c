@@ -63,7 +63,7 @@ int cs_sandbox_teardown(const struct cs_reg_entry *e, int grace_ms, struct cs_er
 	}
 	/* Through the backend the sandbox was made with, not today's. */
 	struct cs_cgroup cg;
-	int r = cs_cgroup_from_record(NULL, e->cgroups, e->ncgroups, &cg, err);
+	int r = cs_cgroup_from_record(e->rec.cgroup, e->rec.cgroups, e->rec.ncgroups, &cg, err);
 	if (r < 0)
 		return r;
 	for (int waited = 0; waited < grace_ms && !cgroups_empty(cg.dirs, cg.n);
@@ -86,11 +86,11 @@ const char *cs_sandbox_due(const struct cs_reg_entry *e, long long now)
 		return "its init has exited";
 	if (e->nholders > 0)
 		return NULL;
-	switch (e->lifetime) {
+	switch (e->rec.lifetime) {
 	case CS_LIFE_LOGOUT:
 		return "no login is left";
 	case CS_LIFE_GRACE:
-		return e->idle_since > 0 && now >= e->idle_since + (long long)e->lifetime_s ?
+		return e->idle_since > 0 && now >= e->idle_since + (long long)e->rec.lifetime_s ?
 			       "its grace after the last logout is over" : NULL;
 	case CS_LIFE_PROCESSES:
 		r = cs_pidns_others(e->init_pid, e->init_start, &others);
@@ -112,9 +112,9 @@ bool cs_sandbox_mark_idle(struct cs_reg_entry *e, long long now)
 
 long long cs_sandbox_ends_at(const struct cs_reg_entry *e)
 {
-	if (e->nholders > 0 || e->lifetime != CS_LIFE_GRACE || e->idle_since <= 0)
+	if (e->nholders > 0 || e->rec.lifetime != CS_LIFE_GRACE || e->idle_since <= 0)
 		return -1;
-	return e->idle_since + (long long)e->lifetime_s;
+	return e->idle_since + (long long)e->rec.lifetime_s;
 }
 
 int cs_sandbox_end(int statefd, const struct cs_reg_entry *e, int grace_ms, struct cs_err *err)

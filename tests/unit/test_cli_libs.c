@@ -123,6 +123,7 @@ static void test_teardown_kills_init(void **state)
 		pause();
 		_exit(0);
 	}
+	strcpy(e.rec.cgroup, "off");
 	e.init_pid = pid;
 	assert_int_equal(cs_proc_starttime(pid, &e.init_start), 0);
 	assert_int_equal(cs_sandbox_teardown(&e, 0, &err), 0);
@@ -145,6 +146,7 @@ static void test_teardown_spares_recycled_pid(void **state)
 		pause();
 		_exit(0);
 	}
+	strcpy(e.rec.cgroup, "off");
 	e.init_pid = pid;
 	assert_int_equal(cs_proc_starttime(pid, &e.init_start), 0);
 	e.init_start += 1;

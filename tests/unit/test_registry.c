@@ -39,6 +39,21 @@ static int teardown_dir(void **state)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
+/* A record as the module makes one (tests/unit/test_record.c tests it). */
+static void fill_rec(struct cs_record *r, const char *cgroup)
+{
+	memset(r, 0, sizeof(*r));
+	strcpy(r->profile, "strict");
+	strcpy(r->hostname, "box");
+	strcpy(r->cgroup, cgroup);
+	r->home_max = r->tmp_max = 1 << 20;
+}
+
+static int parse(const char *text, struct cs_reg_entry *e)
+{
+	return cs_reg_parse(text, strlen(text), e, NULL, 0);
+}
+
 static void test_round_trip(void **state)
 {
 	struct cs_reg_entry e = { 0 }, back;
@@ -48,52 +63,51 @@ static void test_round_trip(void **state)
 	e.uid = 1234;
 	e.gid = 99;
 	strcpy(e.user, "alice");
-	strcpy(e.profile, "strict");
-	strcpy(e.home, "overlay");
-	e.net_none = true;
+	fill_rec(&e.rec, "v1");
+	e.rec.network = CS_NET_NONE;
 	e.init_pid = 4242;
 	e.init_start = 987654321ULL;
 	e.created = 1700000000;
-	e.cgroups[0] = strdup("/sys/fs/cgroup/memory/x/user-1234");
-	e.cgroups[1] = strdup("/sys/fs/cgroup/pids/x/user-1234");
-	e.ncgroups = 2;
+	e.rec.cgroups[0] = strdup("/sys/fs/cgroup/memory/x/user-1234");
+	e.rec.cgroups[1] = strdup("/sys/fs/cgroup/pids/x/user-1234");
+	e.rec.ncgroups = 2;
 	assert_int_equal(cs_reg_add_holder(&e, 100, 5), 0);
 	assert_int_equal(cs_reg_add_holder(&e, 101, 6), 0);
 	text = cs_reg_format(&e);
 	assert_non_null(text);
-	assert_int_equal(cs_reg_parse(text, &back), 0);
+	assert_int_equal(parse(text, &back), 0);
 	assert_true(back.present);
 	assert_int_equal(back.uid, 1234);
 	assert_int_equal(back.gid, 99);
 	assert_string_equal(back.user, "alice");
-	assert_string_equal(back.profile, "strict");
-	assert_true(back.net_none);
+	assert_string_equal(back.rec.profile, "strict");
+	assert_int_equal(back.rec.network, CS_NET_NONE);
 	assert_int_equal(back.init_pid, 4242);
 	assert_true(back.init_start == 987654321ULL);
-	assert_int_equal(back.ncgroups, 2);
-	assert_string_equal(back.cgroups[1], "/sys/fs/cgroup/pids/x/user-1234");
+	assert_int_equal(back.rec.ncgroups, 2);
+	assert_string_equal(back.rec.cgroups[1], "/sys/fs/cgroup/pids/x/user-1234");
 	assert_int_equal(back.nholders, 2);
 	assert_int_equal(back.holders[1].pid, 101);
-	assert_int_equal(back.lifetime, CS_LIFE_LOGOUT);
+	assert_int_equal(back.rec.lifetime, CS_LIFE_LOGOUT);
 	free(text);
 	cs_reg_entry_free(&back);
 
 	/* The lifetime and idle time travel with the entry. */
-	e.lifetime = CS_LIFE_GRACE;
-	e.lifetime_s = 900;
+	e.rec.lifetime = CS_LIFE_GRACE;
+	e.rec.lifetime_s = 900;
 	e.idle_since = 1700000123;
 	assert_non_null(text = cs_reg_format(&e));
 	assert_non_null(strstr(text, "lifetime=900\n"));
-	assert_int_equal(cs_reg_parse(text, &back), 0);
-	assert_int_equal(back.lifetime, CS_LIFE_GRACE);
-	assert_int_equal(back.lifetime_s, 900);
+	assert_int_equal(parse(text, &back), 0);
+	assert_int_equal(back.rec.lifetime, CS_LIFE_GRACE);
+	assert_int_equal(back.rec.lifetime_s, 900);
 	assert_true(back.idle_since == 1700000123);
 	free(text);
 	cs_reg_entry_free(&back);
-	e.lifetime = CS_LIFE_PROCESSES;
+	e.rec.lifetime = CS_LIFE_PROCESSES;
 	assert_non_null(text = cs_reg_format(&e));
-	assert_int_equal(cs_reg_parse(text, &back), 0);
-	assert_int_equal(back.lifetime, CS_LIFE_PROCESSES);
+	assert_int_equal(parse(text, &back), 0);
+	assert_int_equal(back.rec.lifetime, CS_LIFE_PROCESSES);
 	free(text);
 	cs_reg_entry_free(&back);
 	cs_reg_entry_free(&e);
@@ -110,15 +124,15 @@ static void test_due(void **state)
 	strcpy(e.user, "alice");
 	e.init_pid = getpid();
 	assert_int_equal(cs_proc_starttime(e.init_pid, &e.init_start), 0);
-	e.lifetime = CS_LIFE_LOGOUT;
+	e.rec.lifetime = CS_LIFE_LOGOUT;
 	assert_string_equal(cs_sandbox_due(&e, now), "no login is left");
 	assert_int_equal(cs_reg_add_holder(&e, getppid(), 1), 0);
 	assert_null(cs_sandbox_due(&e, now));
 	assert_false(cs_sandbox_mark_idle(&e, now));
 	e.nholders = 0;
 
-	e.lifetime = CS_LIFE_GRACE;
-	e.lifetime_s = 30;
+	e.rec.lifetime = CS_LIFE_GRACE;
+	e.rec.lifetime_s = 30;
 	assert_null(cs_sandbox_due(&e, now)); /* no idle time yet */
 	assert_true(cs_sandbox_mark_idle(&e, now));
 	assert_false(cs_sandbox_mark_idle(&e, now + 5)); /* kept, not moved */
@@ -127,7 +141,7 @@ static void test_due(void **state)
 	assert_string_equal(cs_sandbox_due(&e, now + 30), "its grace after the last logout is over");
 
 	/* This process' PID namespace (the host's) has others in it. */
-	e.lifetime = CS_LIFE_PROCESSES;
+	e.rec.lifetime = CS_LIFE_PROCESSES;
 	assert_null(cs_sandbox_due(&e, now));
 	assert_true(cs_sandbox_ends_at(&e) == -1);
 
@@ -142,18 +156,35 @@ static void test_due(void **state)
 	cs_reg_entry_free(&e);
 }
 
+/* The entry around a good record, with extra lines. */
+static int parse_with(const char *extra)
+{
+	static const char rec[] =
+		"version=2\nprofile=p\nhostname=h\nhome=bind\ntmp=host\nnetwork=host\n"
+		"capabilities=none\ncapabilities.list=0\nseccomp=1\nno_new_privs=1\n"
+		"home.max=1024\ntmp.max=1024\nlifetime=logout\ncgroup=off\n"
+		"uid=1\ngid=1\ninit_start=1\ncreated=1\nidle_since=0\n";
+	struct cs_reg_entry e;
+	char text[1024];
+	int r;
+
+	snprintf(text, sizeof(text), "%s%s", rec, extra);
+	r = parse(text, &e);
+	cs_reg_entry_free(&e);
+	return r;
+}
+
 static void test_parse_rejects(void **state)
 {
-	struct cs_reg_entry e;
-	/* unknown key, relative cgroup, pid 1, no user, bad holder */
-	assert_true(cs_reg_parse("user=a\ninit_pid=5\nbogus=1\n", &e) < 0);
-	assert_true(cs_reg_parse("user=a\ninit_pid=5\ncgroup=rel/x\n", &e) < 0);
-	assert_true(cs_reg_parse("user=a\ninit_pid=1\n", &e) < 0);
-	assert_true(cs_reg_parse("init_pid=5\n", &e) < 0);
-	assert_true(cs_reg_parse("user=a\ninit_pid=5\nholder=12\n", &e) < 0);
-	assert_true(cs_reg_parse("user=a\ninit_pid=-5\n", &e) < 0);
-	assert_int_equal(cs_reg_parse("user=a\ninit_pid=5\n", &e), 0);
-	cs_reg_entry_free(&e);
+	/* unknown key, pid 1, no user, bad holder, negative pid */
+	assert_true(parse_with("user=a\ninit_pid=5\nbogus=1\n") < 0);
+	assert_true(parse_with("user=a\ninit_pid=1\n") < 0);
+	assert_true(parse_with("init_pid=5\n") < 0);
+	assert_true(parse_with("user=a\ninit_pid=5\nholder=12\n") < 0);
+	assert_true(parse_with("user=a\ninit_pid=5\nholder=0 1\n") < 0);
+	assert_true(parse_with("user=a\ninit_pid=-5\n") < 0);
+	assert_true(parse_with("user=a\ninit_pid=5\nuid=2\n") < 0); /* twice */
+	assert_int_equal(parse_with("user=a\ninit_pid=5\nholder=12 3\nholder=13 4\n"), 0);
 }
 
 /* A name from a hostile NSS source: "alice\nuid=0" would add a line of
@@ -161,33 +192,31 @@ static void test_parse_rejects(void **state)
 static void test_control_chars_refused(void **state)
 {
 	static const char *const bad[] = { "alice\nuid=0", "al\x1b[2Jice", "bob\r", "x\x7f", "t\tab" };
-	struct cs_reg_entry e = { 0 }, back;
+	struct cs_reg_entry e = { 0 };
 	char *text;
 
 	e.present = true;
 	e.uid = 1000;
 	e.init_pid = 4242;
-	strcpy(e.profile, "strict");
-	strcpy(e.home, "overlay");
+	fill_rec(&e.rec, "v2");
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		snprintf(e.user, sizeof(e.user), "%s", bad[i]);
 		assert_null(cs_reg_format(&e));
 	}
 	strcpy(e.user, "alice");
-	strcpy(e.profile, "str\x1bict");
+	strcpy(e.rec.profile, "str\x1bict");
 	assert_null(cs_reg_format(&e));
-	strcpy(e.profile, "strict");
-	e.cgroups[0] = strdup("/sys/fs/cgroup/x\x1b/user-1000");
-	e.ncgroups = 1;
+	strcpy(e.rec.profile, "strict");
+	e.rec.cgroups[0] = strdup("/sys/fs/cgroup/x\x1b/user-1000");
+	e.rec.ncgroups = 1;
 	assert_null(cs_reg_format(&e));
-	cs_reg_entry_free(&e);
-	e = (struct cs_reg_entry){ .present = true, .uid = 1000, .init_pid = 4242 };
-	strcpy(e.user, "alice");
+	free(e.rec.cgroups[0]);
+	e.rec.ncgroups = 0;
 	assert_non_null(text = cs_reg_format(&e));
 	free(text);
 	/* And read back: a file with such a field is corrupt. */
-	assert_true(cs_reg_parse("user=al\x1bice\ninit_pid=5\n", &back) < 0);
-	assert_true(cs_reg_parse("user=a\ninit_pid=5\ncgroup=/x\x07\n", &back) < 0);
+	assert_true(parse_with("user=al\x1bice\ninit_pid=5\n") < 0);
+	assert_true(parse_with("user=a\ninit_pid=5\ncgroup.dir=/x\x07\n") < 0);
 }
 
 static void test_holders_prune(void **state)
@@ -269,6 +298,7 @@ static void test_lock_write_remove(void **state)
 	assert_false(r.present);
 	e.uid = 77;
 	strcpy(e.user, "bob");
+	fill_rec(&e.rec, "off");
 	e.init_pid = 999;
 	assert_int_equal(cs_reg_write(&reg, &e, &err), 0);
 	cs_reg_unlock(&reg);
@@ -377,11 +407,18 @@ static void test_session_info(void **state)
 	assert_true(back.netns == 4026532999ULL);
 	assert_false(back.no_new_privs);
 	assert_true(back.caps_list == 1ULL << 13);
+	/* Every key, once, and nothing else (lib/kv.h). */
 	assert_true(cs_session_info_parse("uid=1\ninit_pid=5\n", &back) < 0);
-	assert_true(cs_session_info_parse("uid=1\ninit_pid=5\ninit_start=1\nx=1\n", &back) < 0);
-	assert_true(cs_session_info_parse("uid=1\ninit_pid=1\ninit_start=1\n", &back) < 0);
+	assert_true(cs_session_info_parse(strcat(strcpy(buf + 256, buf), "x=1\n"), &back) < 0);
+	assert_true(cs_session_info_parse(strcat(strcpy(buf + 256, buf), "uid=0\n"), &back) < 0);
+	si.init_pid = 1;
+	assert_int_equal(cs_session_info_format(&si, buf, 256), 0);
+	assert_true(cs_session_info_parse(buf, &back) < 0);
 	/* network = none without the namespace to check against */
-	assert_true(cs_session_info_parse("uid=1\ninit_pid=5\ninit_start=1\nnet_none=1\n", &back) < 0);
+	si.init_pid = 55;
+	si.netns = 0;
+	assert_int_equal(cs_session_info_format(&si, buf, 256), 0);
+	assert_true(cs_session_info_parse(buf, &back) < 0);
 }
 
 int main(void)
