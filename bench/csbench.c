@@ -190,7 +190,7 @@ static void session_text(pid_t init, char *buf, size_t len)
 	/* caps=0: CS_CAPS_DEFAULT; seccomp and no_new_privs on, as the
 	 * default profile has them. */
 	snprintf(buf, len,
-		 "uid=%u\ninit_pid=%d\ninit_start=%llu\nnet_none=0\nseccomp=%d\n"
+		 "uid=%u\ninit_pid=%d\ninit_start=%llu\nnet_none=0\nnetns=0\nseccomp=%d\n"
 		 "no_new_privs=1\ncaps=0\ncaps_list=0\n",
 		 (unsigned)getuid(), (int)init, starttime(init),
 		 getenv("CSB_NOSECCOMP") ? 0 : 1);

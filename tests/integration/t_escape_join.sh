@@ -26,7 +26,11 @@ as() { # USER CMD...: run CMD on the host as USER (uid, gid and groups)
 	shift
 	setpriv --reuid="$(id -u "$u")" --regid="$(id -g "$u")" --init-groups -- "$@"
 }
-desc() { printf 'uid=%s\ninit_pid=%s\ninit_start=%s\n' "$1" "$init" "$start"; }
+# The whole description (lib/sessionfile.c takes every key, each once).
+desc() {
+	printf 'uid=%s\ninit_pid=%s\ninit_start=%s\nnet_none=0\nnetns=0\nseccomp=1\nno_new_privs=1\ncaps=0\ncaps_list=0\n' \
+		"$1" "$init" "$start"
+}
 probe='readlink /proc/self/ns/pid'
 
 out=$(desc "$uid1" | as cstest1 "$helper" join -- /bin/sh -c "$probe" 3<&0 2>&1)
@@ -64,7 +68,7 @@ expect_contains "$out" "not a sandboxed login" "and says why"
 # own.
 out=$(as cstest2 unshare -Urm sh -c "
 	mount -t tmpfs cs $sessdir || exit 9
-	printf 'uid=0\ninit_pid=$init\ninit_start=$start\nnet_none=0\nseccomp=1\nno_new_privs=1\ncaps=0\ncaps_list=0\n' >$sessdir/session
+	printf 'uid=0\ninit_pid=$init\ninit_start=$start\nnet_none=0\nnetns=0\nseccomp=1\nno_new_privs=1\ncaps=0\ncaps_list=0\n' >$sessdir/session
 	chmod 0444 $sessdir/session
 	mount --bind $helper /usr/bin/env || exit 8
 	exec /usr/bin/env -c '$probe'" 2>&1)
