@@ -343,9 +343,11 @@ demo:
 # ---- benchmarks (issue 7) --------------------------------------------------
 
 # make bench (root): bench/run — sandbox cost against unshare, bwrap,
-# firejail and nsenter; logins through the real sshd; 200 concurrent logins;
-# the 1,000-cycle leak soak; overlay home I/O; policy resolution.
-PKGS_BENCH := hyperfine bubblewrap firejail python3 util-linux
+# firejail and the minimal static joiner; logins through the real sshd; 200
+# concurrent logins; the 1,000-cycle leak soak; overlay home I/O; policy
+# resolution; where a login's time goes in sshd (strace). BENCH="NAME..."
+# runs some of them (bench/run).
+PKGS_BENCH := hyperfine bubblewrap firejail python3 util-linux strace
 BENCH_BIN  := $(BUILD)/bench/csbench $(BUILD)/bench/minjoin $(BUILD)/bench/policy \
               $(BUILD)/bench/sessionns
 
@@ -376,7 +378,7 @@ deps-bench:
 bench: deps-bench
 	$(MAKE) all $(BENCH_BIN)
 	$(MAKE) install
-	bench/run
+	bench/run $(BENCH)
 
 clean:
 	rm -rf build build-asan build-fuzz

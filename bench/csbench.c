@@ -8,7 +8,8 @@
  *       drop to the user and exec CMD (so every contender in a hyperfine
  *       run pays the same one exec of this driver)
  *   csbench create UID GID USER HOME HOMEMODE DATA|- [CMD...]
- *       start a sandbox init (report pipe on fd 3), wait for "ready", run
+ *       start a sandbox init (report pipe on fd 3; its /tmp a tmpfs made
+ *       as root, as the module makes it), wait for "ready", run
  *       CMD (default /bin/true) in it through `helper join`, then end the
  *       sandbox (SIGKILL on the init's pidfd) and wait until it is gone:
  *       the whole life of a one-command sandbox
@@ -34,7 +35,9 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sched.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -129,7 +132,7 @@ static pid_t start_init(char **av)
 	snprintf(host, sizeof(host), "bench-%s", av[0]);
 	char *argv[] = { "containsession-helper", "init", "--user", av[0], "--uid", uid,
 			 "--gid", gid, "--home", av[1], "--home-mode", av[2], "--data", av[3],
-			 "--tmp", "private", "--net", "host", "--hostname", host,
+			 "--tmp", "cwd", "--net", "host", "--hostname", host,
 			 "--home-max", "1073741824", "--tmp-max", "1073741824", NULL };
 	char *envp[] = { "PATH=/usr/local/bin:/usr/bin:/bin", NULL };
 
@@ -183,6 +186,21 @@ static pid_t start_init(char **av)
 		exit(1);
 	}
 	return init;
+}
+
+/* The sandbox's /tmp as the module makes it (lib/root/sessiontmp.c): a
+ * root-owned tmpfs, mode 1777, sized, nosuid and nodev, that the init gets
+ * as its working directory (--tmp cwd). Made as root in a mount namespace
+ * of this driver's own (private: nothing reaches the host), so it is gone
+ * with the sandbox and nothing is left to unmount. */
+static void make_tmp(void)
+{
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		die("private mount namespace");
+	if (mount("csbench-tmp", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=1073741824") < 0)
+		die("mount the sandbox's /tmp");
+	if (chdir("/tmp") < 0)
+		die("chdir the sandbox's /tmp");
 }
 
 static void session_text(pid_t init, char *buf, size_t len)
@@ -249,6 +267,7 @@ int main(int argc, char **argv)
 	if (argc >= 8 && (!strcmp(argv[1], "create") || !strcmp(argv[1], "start"))) {
 		char *deftrue[] = { "/bin/true", NULL };
 		int rc;
+		make_tmp();
 		drop(argv[2], argv[3]);
 		pid_t init = start_init(argv + 4);
 		session_text(init, text, sizeof(text));
