@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The one key=value codec of containsession's own files and messages: the
- * registry entry, the session file, the helper init's description, the
- * description `enter` hands the helper. One parser and one writer, strict,
+ * registry entry, the session file, the description `enter` hands the
+ * helper. One parser and one writer, strict,
  * because every reader is on a trust boundary: root reads the registry, the
  * helper reads what root wrote, and a misread field is a sandbox built or
  * joined wrongly.
@@ -14,9 +14,11 @@
  * it repeatable. The caller takes the keys it knows (cs_kv_get*); any key
  * left untaken is unknown, and cs_kv_done makes that an error.
  *
- * Not used by anything yet: the registry entry, the session file and the
- * helper's descriptions move onto it with the record of a running sandbox
- * (issue 11).
+ * Used by the registry entry with the record of a running sandbox
+ * (lib/root/registry.c, lib/root/record.c) and by the session file, which
+ * is also what `enter` hands the helper (lib/sessionfile.c). The helper's
+ * init still takes its settings as argv, built from the record
+ * (pam_module/spawn.c).
  */
 #ifndef CS_KV_H
 #define CS_KV_H
