@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const char *const rep[] = { "holder", "cgroup_dir", NULL };
+	static const char *const rep[] = { "holder", "cgroup.dir", NULL };
 	struct cs_kv kv, back;
 	struct cs_kvw w = { 0 };
 	uint64_t n;
