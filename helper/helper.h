@@ -32,6 +32,9 @@ struct cs_init_opts {
 	 * tmp.max, always finite. */
 	unsigned long long home_max;
 	unsigned long long tmp_max;
+	/* home = overlay: the detached mount of the home's image (root's
+	 * ext4 of home.max bytes, lib/root/homeimg.h) on fd 4, or -1. */
+	int imagefd;
 	/* Opened before the new root is staged (which may cover them). */
 	int homefd;            /* the prepared home (overlay, tmpfs or real), O_PATH */
 	int tmpfd;             /* what becomes /tmp (root's tmpfs or the host's) */

@@ -81,6 +81,7 @@ static int parse_opts(int argc, char **argv, struct cs_init_opts *o)
 	unsigned v;
 
 	memset(o, 0, sizeof(*o));
+	o->imagefd = -1;
 	for (int i = 1; i + 1 < argc; i += 2) {
 		const char *k = argv[i], *val = argv[i + 1];
 		if (!strcmp(k, "--user"))
@@ -107,6 +108,9 @@ static int parse_opts(int argc, char **argv, struct cs_init_opts *o)
 			;
 		else if (!strcmp(k, "--tmp-max") && parse_bytes(val, &o->tmp_max) == 0)
 			;
+		else if (!strcmp(k, "--home-image") && !strcmp(val, "4") && fcntl(4, F_GETFD) >= 0 &&
+			 fcntl(4, F_SETFD, FD_CLOEXEC) == 0)
+			o->imagefd = 4; /* the module's mount of the home image */
 		else
 			return cs_fail(EINVAL, "bad argument %s", k);
 	}

@@ -12,8 +12,11 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sys/xattr.h>
 #include <unistd.h>
+
+#include <linux/magic.h>
 
 #include "helper/helper.h"
 
@@ -32,10 +35,13 @@ static bool xattrs_work(int fd)
 
 /* Overlay on the real home's own path (in this mount namespace), so that
  * its options name real paths: lowerdir is the home, upper and work live
- * in dir (DATA/<user>, or a tmpfs mounted over it: volatile_upper). */
-static int mount_overlay(const struct cs_init_opts *o, const char *dir, bool volatile_upper)
+ * in dir (the home image or a tmpfs mounted over DATA/<user>: the latter
+ * volatile_upper). legacyfd: an upper layer from before the image (see
+ * cs_home_prepare), stacked read-only above the home, or -1. */
+static int mount_overlay(const struct cs_init_opts *o, const char *dir, bool volatile_upper,
+			 int legacyfd)
 {
-	char opts[4096];
+	char opts[4096], legacy[40] = "";
 	int dfd;
 
 	/* As the user, with O_NOFOLLOW: DATA/<user> is theirs. */
@@ -88,11 +94,56 @@ static int mount_overlay(const struct cs_init_opts *o, const char *dir, bool vol
 	 * xattrs, the only ones an unprivileged mount may write. */
 	if (strpbrk(o->home, ",:\\") || strpbrk(dir, ",:\\"))
 		return cs_fail(EINVAL, "%s or %s has a character overlayfs cannot take", o->home, dir);
-	if (snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s/upper,workdir=%s/work,userxattr",
-		     o->home, dir, dir) >= (int)sizeof(opts))
+	if (legacyfd >= 0)
+		snprintf(legacy, sizeof(legacy), "/proc/self/fd/%d:", legacyfd);
+	if (snprintf(opts, sizeof(opts), "lowerdir=%s%s,upperdir=%s/upper,workdir=%s/work,userxattr",
+		     legacy, o->home, dir, dir) >= (int)sizeof(opts))
 		return cs_fail(ENAMETOOLONG, "overlay options");
 	if (mount("overlay", o->home, "overlay", MNT_FLAGS, opts) < 0)
 		return cs_fail(errno, "mount overlay on %s (upper in %s)", o->home, dir);
+	return 0;
+}
+
+/*
+ * home = overlay: the home image root mounted (lib/root/homeimg.h) goes
+ * over DATA/<user> in this mount namespace only, and the overlay's upper
+ * and work are made in it: what the home can hold is the image's size,
+ * home.max, whatever the file system of data_dir has free. Without the
+ * image the home is refused, never built unbounded.
+ *
+ * A home from before the image (an upper directory DATA/<user>/upper of
+ * its own) is not copied and not lost: it becomes a read-only layer
+ * between the real home and the image's upper, so the user sees every
+ * file as before and new writes go to the image. *legacyfd: that
+ * directory, opened before the image covers it, or -1.
+ */
+static int image_over_data(const struct cs_init_opts *o, int *legacyfd)
+{
+	struct statfs sfs;
+	struct stat st;
+	int dfd;
+
+	*legacyfd = -1;
+	if (o->imagefd < 0)
+		return cs_fail(EINVAL, "home = overlay needs the home image the module mounts "
+			       "(home.max): started without it");
+	/* What root handed us: ext4, its root ours. */
+	if (fstatfs(o->imagefd, &sfs) < 0 || fstat(o->imagefd, &st) < 0)
+		return cs_fail(errno, "the home image");
+	if (sfs.f_type != EXT4_SUPER_MAGIC || !S_ISDIR(st.st_mode) || st.st_uid != getuid())
+		return cs_fail(EPERM, "the home image is not an ext4 whose root is the user's");
+	/* As the user, with O_NOFOLLOW: DATA/<user> is theirs. */
+	dfd = open(o->data, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0)
+		return cs_fail(errno, "open %s", o->data);
+	*legacyfd = openat(dfd, "upper", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	close(dfd);
+	if (*legacyfd < 0 && errno != ENOENT)
+		return cs_fail(errno == ELOOP ? ENOTDIR : errno,
+			       "%s/upper is not a directory of the user's (symlinks are refused)",
+			       o->data);
+	if (move_mount(o->imagefd, "", AT_FDCWD, o->data, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return cs_fail(errno, "mount the home image on %s", o->data);
 	return 0;
 }
 
@@ -126,12 +177,16 @@ int cs_home_prepare(const struct cs_init_opts *o)
 	} else if (strcmp(o->home_mode, "overlay")) {
 		return cs_fail(EINVAL, "unknown home mode %s", o->home_mode);
 	}
-	int agentfd = cs_agent_dir_open(o->home), r;
+	int agentfd = cs_agent_dir_open(o->home), legacyfd = -1, r;
 
-	r = mount_overlay(o, o->data, !strcmp(o->home_mode, "overlay-tmpfs"));
+	r = !strcmp(o->home_mode, "overlay") ? image_over_data(o, &legacyfd) : 0;
+	if (r == 0)
+		r = mount_overlay(o, o->data, !strcmp(o->home_mode, "overlay-tmpfs"), legacyfd);
 	if (r == 0 && agentfd >= 0)
 		r = cs_agent_dir_bind(agentfd, o->home);
 	if (agentfd >= 0)
 		close(agentfd);
+	if (legacyfd >= 0)
+		close(legacyfd);
 	return r;
 }

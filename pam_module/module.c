@@ -93,7 +93,8 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 {
 	struct args a;
 	struct cs_login l = { .pamh = pamh, .log = { log_to_syslog, pamh },
-			      .spawn_tmpfd = -1, .spawn_netfd = -1 };
+			      .spawn_tmpfd = -1, .spawn_netfd = -1,
+			      .spawn_homefd = -1 };
 	struct cs_diag diag = { 0 };
 	struct cs_err err = { "" };
 	struct cs_session *s = NULL;

@@ -34,6 +34,9 @@ struct cs_login {
 	 * (root's tmpfs, O_PATH) and network namespace, or -1. */
 	int spawn_tmpfd;
 	int spawn_netfd;
+	/* home = overlay: the detached mount of the home's image
+	 * (lib/root/homeimg.h), or -1. */
+	int spawn_homefd;
 	unsigned long long netns_ino;
 };
 

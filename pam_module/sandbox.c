@@ -18,6 +18,7 @@
 #include <security/pam_ext.h>
 
 #include "lib/root/cgroup.h"
+#include "lib/root/homeimg.h"
 #include "lib/fsutil.h"
 #include "lib/proc.h"
 #include "lib/root/sandboxobj.h"
@@ -44,11 +45,15 @@ static int teardown(const struct cs_reg *reg, const struct cs_reg_entry *e, stru
 }
 
 /* Where the overlay upper layer lives: DATA/<user>, made by root with the
- * user as owner; everything below it is the helper's, done as the user. */
+ * user as owner; everything below it is the helper's, done as the user.
+ * For home = overlay, the image that bounds it by home.max too
+ * (lib/root/homeimg.h), mounted for the spawn to hand to the init: no
+ * image, no login (a persistent home is never left unbounded). */
 static int prepare_data_dir(struct cs_login *l, const struct cs_record *rec, char **path,
 			    struct cs_err *err)
 {
-	int dfd, ufd;
+	_cleanup_close_ int dfd = -1;
+	int ufd;
 
 	*path = NULL;
 	if (rec->home != CS_HOME_OVERLAY && rec->home != CS_HOME_OVERLAY_TMPFS)
@@ -57,10 +62,19 @@ static int prepare_data_dir(struct cs_login *l, const struct cs_record *rec, cha
 	if (dfd < 0)
 		return dfd;
 	ufd = cs_open_user_dir(dfd, l->user, l->uid, l->gid, err);
-	close(dfd);
 	if (ufd < 0)
 		return ufd;
 	close(ufd);
+	if (rec->home == CS_HOME_OVERLAY) {
+		char note[512];
+
+		l->spawn_homefd = cs_home_image_mount(l->pol->data_dir, dfd, l->user, l->uid, l->gid,
+						      rec->home_max, note, sizeof(note), err);
+		if (l->spawn_homefd < 0)
+			return l->spawn_homefd;
+		if (*note)
+			cs_logf(&l->log, LOG_NOTICE, "%s", note);
+	}
 	if (asprintf(path, "%s/%s", l->pol->data_dir, l->user) < 0)
 		return cs_err_set(err, ENOMEM, "data dir path");
 	return 0;
@@ -127,23 +141,25 @@ static int create(struct cs_login *l, struct cs_session *s, const struct cs_reg 
 	 * and every later login joins what it says. */
 	cs_reg_entry_free(e);
 	if ((r = cs_record_make(l->prof, l->user, cg->backend ? cg->backend->name : "off", cg->dirs,
-				cg->n, &e->rec, err)) < 0)
-		return r;
-	if ((r = prepare_data_dir(l, &e->rec, &data, err)) < 0)
-		return r;
-	/* The limits are written once, here; the cgroup keeps them. */
-	if ((r = cs_cgroup_setup(cg, l->prof, &l->log, err)) < 0)
-		return r;
-	/* Into the user's cgroup before forking the init: it and every
-	 * process of this login inherit it. */
-	if ((r = cs_cgroup_attach(cg, getpid(), err)) < 0)
-		return r;
+				cg->n, &e->rec, err)) < 0 ||
+	    (r = prepare_data_dir(l, &e->rec, &data, err)) < 0 ||
+	    /* The limits are written once, here; the cgroup keeps them. */
+	    (r = cs_cgroup_setup(cg, l->prof, &l->log, err)) < 0 ||
+	    /* Into the user's cgroup before forking the init: it and every
+	     * process of this login inherit it. */
+	    (r = cs_cgroup_attach(cg, getpid(), err)) < 0)
+		goto out;
 	r = make_objs(l, &e->rec, s, reg->statefd, err);
 	if (r == 0)
 		r = cs_spawn_init(l, &e->rec, data, &e->init_pid, &e->init_start, err);
+out:
 	if (l->spawn_tmpfd >= 0)
 		close(l->spawn_tmpfd);
-	l->spawn_tmpfd = l->spawn_netfd = -1;
+	/* The init has its own reference to the home image's mount (or
+	 * failed, and the mount goes with this fd). */
+	if (l->spawn_homefd >= 0)
+		close(l->spawn_homefd);
+	l->spawn_tmpfd = l->spawn_netfd = l->spawn_homefd = -1;
 	if (r < 0)
 		return r;
 	e->present = true;

@@ -83,7 +83,11 @@ child(const struct cs_login *l, int wfd, char *const argv[], char *const envp[])
 		goto fail;
 	if (l->spawn_tmpfd >= 0 && fchdir(l->spawn_tmpfd) < 0)
 		goto fail;
-	if (syscall(SYS_close_range, 4, ~0U, 0) < 0)
+	/* The home image's detached mount (home = overlay) on fd 4: the
+	 * init moves it into its own mount namespace (helper/mounts.c). */
+	if (l->spawn_homefd >= 0 && dup2(l->spawn_homefd, 4) < 0)
+		goto fail;
+	if (syscall(SYS_close_range, l->spawn_homefd >= 0 ? 5 : 4, ~0U, 0) < 0)
 		goto fail;
 	/* Drop to the user for good, and prove it (lib/root/privileges.c). */
 	if (cs_priv_drop(l->uid, l->gid, l->gids, (size_t)l->ngids) < 0)
@@ -233,10 +237,21 @@ int cs_spawn_init(struct cs_login *l, const struct cs_record *rec, const char *d
 		"--data", (char *)(data ? data : "-"),
 		"--tmp", l->spawn_tmpfd >= 0 ? "cwd" : "host",
 		"--net", l->spawn_netfd >= 0 ? netns : "host",
-		"--hostname", (char *)rec->hostname, "--home-max", home_max, "--tmp-max", tmp_max, NULL
+		"--hostname", (char *)rec->hostname, "--home-max", home_max, "--tmp-max", tmp_max,
+		/* Last: without an image the list ends here. */
+		l->spawn_homefd >= 0 ? "--home-image" : NULL, "4", NULL
 	};
 	char *envp[] = { "PATH=/usr/local/bin:/usr/bin:/bin", NULL };
 
+	/* Above 4, so that the child's dup2 onto 3 cannot overwrite it
+	 * before it is put on 4 (create() closes whichever fd this leaves). */
+	if (l->spawn_homefd >= 0 && l->spawn_homefd < 5) {
+		int hi = fcntl(l->spawn_homefd, F_DUPFD_CLOEXEC, 5);
+		if (hi < 0)
+			return cs_err_set(err, errno, "dup the home image's mount");
+		close(l->spawn_homefd);
+		l->spawn_homefd = hi;
+	}
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return cs_err_set(err, errno, "pipe");
 	/* As pam_namespace does: sshd's SIGCHLD handler must not reap our

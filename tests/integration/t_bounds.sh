@@ -1,9 +1,9 @@
 #!/bin/bash
-# Issue 13 item 4: every file system a sandbox can write to in memory has a
+# Issue 13 item 4: every file system a sandbox can write to has a
 # kernel-enforced bound. tmp.max is the size= of each private tmpfs (/tmp,
-# /run, /dev/shm), home.max that of a tmpfs-backed home (overlay-tmpfs):
-# writing past them fails inside with ENOSPC, and the host keeps its free
-# space. Without the keys the bounds are finite too, derived from the
+# /run, /dev/shm), home.max that of a tmpfs-backed home (overlay-tmpfs) and
+# the size of a persistent home's ext4 image (home = overlay): writing past
+# them fails inside with ENOSPC, and the host keeps its free space. Without the keys the bounds are finite too, derived from the
 # profile (half of memory.max), never the kernel's half of the host's RAM.
 # shellcheck source=tests/lib/testlib.sh
 . "$(dirname "$0")/../lib/testlib.sh"
@@ -50,4 +50,73 @@ for pair in "/tmp $before_tmp" "$CS_DATA_DIR $before_data" "/home $before_home";
 	now=$(host_free "$1")
 	expect_true "the host's $1 kept its free space ($2 -> $now)" [ $(($2 - now)) -lt $((4 << 20)) ]
 done
+
+# A persistent home (home = overlay): its upper layer is in the user's
+# image DATA/.images/USER.img, home.max bytes, on a loop device. A fresh
+# user, with a home from before the images (DATA/USER/upper of its own).
+user=cstesthmax
+cs_user_add $user || cs_fail "useradd $user"
+install -d -o $user -g $user -m 0700 "$CS_DATA_DIR/$user" "$CS_DATA_DIR/$user/upper" &&
+	echo "from before" >"$CS_DATA_DIR/$user/upper/old.txt" &&
+	chown $user: "$CS_DATA_DIR/$user/upper/old.txt" || cs_fail "the old upper layer"
+persist_policy() {
+	{ cs_policy_text | sed '/^\[rules\]/,$d'; cat <<EOF2
+[profile persist]
+inherit = default
+home = overlay
+home.max = $1
+
+[rules]
+$user = persist
+EOF2
+	} | cs_policy_write || cs_fail "write the policy"
+}
+persist_policy 16M
+img=$CS_DATA_DIR/.images/$user.img
+before=$(host_free "$CS_DATA_DIR")
+out=$(cs_ssh $user -- '
+	cat ~/old.txt
+	dd if=/dev/zero of="$HOME/fill" bs=1M count=64 2>&1 | grep -o "No space left on device" | head -n 1
+	echo "size $(df -B1 --output=size "$HOME/fill" | tail -n 1 | tr -d " ")"
+	ls -l "$HOME/fill"
+	rm -f "$HOME/fill"; sync; echo new >"$HOME/new.txt"' 2>&1)
+echo "$out" | sed 's/^/    inside: /'
+expect_contains "$out" "from before" "a home from before the image keeps its files (a read-only layer under the image)"
+expect_contains "$out" "No space left on device" "writing past home.max = 16M in a persistent home fails with ENOSPC"
+size=$(sed -n 's/^size //p' <<<"$out")
+expect_true "the home's file system is home.max at most ($size)" [ "${size:-0}" -gt $((8 << 20)) -a "${size:-0}" -le $((16 << 20)) ]
+cs_wait_clean $user 10 || cs_fail "$user's sandbox not gone (mount or loop device left)"
+expect_eq "0 600 $((16 << 20))" "$(stat -c '%u %a %s' "$img")" "the image is root's, 0600, home.max bytes"
+now=$(host_free "$CS_DATA_DIR")
+expect_true "data_dir lost less than home.max to 64M written ($before -> $now)" [ $((before - now)) -lt $((20 << 20)) ]
+used=$(du -B1 "$img" | cut -f1)
+expect_true "the deleted file gave its blocks back to data_dir (image uses $used bytes)" [ "$used" -lt $((8 << 20)) ]
+[ -s "$CS_DATA_DIR/$user/upper/new.txt" ] && cs_fail "a new file went to the old upper layer"
+
+# home.max raised: the image grows (online, at the next sandbox).
+persist_policy 32M
+out=$(cs_ssh $user -- 'cat ~/new.txt ~/old.txt; df -B1 --output=size "$HOME/new.txt" | tail -n 1' 2>&1)
+expect_contains "$out" "new" "the home's files are kept across sandboxes"
+size=$(tail -n 1 <<<"$out" | tr -d ' ')
+expect_true "a raised home.max grows the image's file system ($size)" [ "${size:-0}" -gt $((24 << 20)) ]
+cs_wait_clean $user 10 || cs_fail "$user's sandbox not gone"
+expect_eq $((32 << 20)) "$(stat -c %s "$img")" "the image is the raised home.max"
+
+# While the sandbox runs, one loop device has the image behind it (what
+# cs_wait_clean looks for once it is gone), and the host's mount table
+# shows no mount of it: the mount is the sandbox's alone.
+cs_hold $user 60 || cs_fail "hold a login of $user"
+expect_eq 1 "$(cs_loops_on "$img" | wc -l)" "a running persistent-home sandbox has its image on one loop device"
+loopdev=$(cs_loops_on "$img" | cut -d' ' -f1)
+expect_eq "" "$(grep -F " /dev/${loopdev:-none} " /proc/self/mountinfo)" "the host's mount table has no mount of the image"
+cs_release_all
+cs_wait_clean $user 10 || cs_fail "$user's sandbox not gone after the held login (mount or loop device left)"
+
+# A damaged image: the login is refused (never an unbounded home), and
+# the log names the file.
+dd if=/dev/zero of="$img" bs=1024 seek=1 count=1 conv=notrunc status=none
+out=$(cs_ssh $user -- 'echo INSIDE' 2>&1)
+expect_not_contains "$out" "INSIDE" "a login with an unmountable image is refused"
+[ -n "${CS_SYSLOG:-}" ] && expect_true "the log names the image" grep -qF "$img" "$CS_SYSLOG"
+cs_wait_clean $user 10 || cs_fail "$user not clean after the refused login"
 cs_finish

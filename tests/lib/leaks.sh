@@ -1,8 +1,8 @@
 # shellcheck shell=bash
 #
 # tests/lib/leaks.sh — what a login or the whole environment left behind:
-# a user's leftovers (processes, registry entry, cgroups, mounts), waits
-# until a user is clean, leak counters for the soak tests, and the check
+# a user's leftovers (processes, registry entry, cgroups, mounts, loop
+# devices), waits until a user is clean, leak counters for the soak tests, and the check
 # that the host is as it was after cs_env_cleanup. Read-only (built on
 # tests/lib/observe.sh). Sourced by tests/lib/sshd.sh.
 
@@ -31,6 +31,19 @@ cs_user_leftovers() {
 	done
 	for p in "$home" "$CS_DATA_DIR/$user" "$CS_STATE_DIR/$uid" "$CS_STATE_DIR/$uid.tmp" "$CS_STATE_DIR/$uid.net"; do
 		cs_mounts_mentioning "$p" | sed 's/^/mount: /'
+	done
+	# The loop device of a persistent home's image (lib/root/homeimg.h)
+	# clears itself once the sandbox's mount of it is gone.
+	cs_loops_on "$CS_DATA_DIR/.images/$user.img" | sed 's/^/loop device: /'
+}
+
+# Loop devices whose backing file is PATH or lies below it, "loopN FILE".
+cs_loops_on() {
+	local f b
+	for f in /sys/block/loop*/loop/backing_file; do
+		[ -r "$f" ] || continue
+		b=$(cat "$f" 2>/dev/null) || continue
+		case $b in "$1" | "$1 (deleted)" | "$1"/*) f=${f#/sys/block/}; echo "${f%%/*} $b" ;; esac
 	done
 }
 
@@ -64,6 +77,7 @@ cs_leak_counts() {
 	echo "processes of the test users|$p"
 	echo "open fds of the listening sshd|$(find "/proc/$CS_SSHD_PID/fd" -mindepth 1 | wc -l)"
 	echo "entries in state_dir|$(find "$CS_STATE_DIR" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)"
+	echo "loop devices on data_dir|$(cs_loops_on "$CS_DATA_DIR" | wc -l)"
 }
 
 # cs_settle SECS USER...: sshd has no session left and every user is clean.
@@ -114,6 +128,12 @@ cs_verify_host_clean() {
 		echo "mount: $line"
 		bad=1
 	done < <(grep -e containsession ${CS__DONE_T:+-e "$CS__DONE_T"} /proc/self/mountinfo)
+	if [ -n "${CS__DONE_T:-}" ]; then
+		while IFS= read -r line; do
+			echo "loop device: $line"
+			bad=1
+		done < <(cs_loops_on "$CS__DONE_T")
+	fi
 	while IFS=$'\t' read -r key dir; do
 		while IFS= read -r line; do
 			echo "cgroup $line"

@@ -82,7 +82,7 @@
 #                cs_log_mark, cs_logs [MARK], cs_wait_log MARK GREP-ARG...,
 #                cs_pam_module_dir
 #   leaks.sh     cs_wait_clean USER [SECS], cs_user_leftovers USER,
-#                cs_leak_counts UID..., cs_settle SECS USER...,
+#                cs_loops_on PATH, cs_leak_counts UID..., cs_settle SECS USER...,
 #                cs_env_touched, cs_verify_host_clean
 
 CS_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
