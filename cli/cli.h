@@ -135,8 +135,8 @@ void cli_doctor_sshd_pam_service(struct cli_doctor *d, const char *pamdir, const
 /* doctor_home.c: what a home = bind profile lets the user plant that runs
  * outside the sandbox (after cli_doctor_pam). */
 void cli_doctor_bind_home(struct cli_doctor *d, const struct cs_policy *pol);
-/* doctor_bounds.c: the write bounds the policy cannot enforce (home.max of
- * a persistent overlay home). */
+/* doctor_bounds.c: what the write bounds need from the host (home.max of a
+ * persistent overlay home: loop devices, ext4, e2fsprogs). */
 void cli_doctor_bounds(struct cli_doctor *d, const struct cs_policy *pol);
 /* doctor_sshd.c: sshd's settings (sshd -T, with -f config when config is
  * not NULL) for nobody and for each user and group the policy (NULL: not

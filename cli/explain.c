@@ -79,8 +79,8 @@ static int print_profile(const struct cs_profile *p)
 		}
 		print_origin(&p->origin[k], "profile");
 		if (k == CS_K_HOME_MAX && p->home == CS_HOME_OVERLAY)
-			printf("#   not enforced for home = overlay: the upper layer in data_dir is "
-			       "bounded only by that file system's own quotas\n");
+			printf("#   home = overlay: the size of the user's ext4 image in "
+			       "data_dir/.images, which holds the upper layer\n");
 	}
 	return 0;
 }

@@ -142,10 +142,20 @@ expect_contains "$out" "problem: $pam/bad:1: control 'optional'" "optional is a 
 expect_contains "$out" "problem: PAM service bad: pam_systemd.so ($pam/common-session-test:1) runs after" \
 	"pam_systemd after the module is a problem"
 # The test policy's default profile has home = overlay: its home.max is
-# not enforced, and doctor says so with FILE:LINE.
+# the size of each user's image, and doctor checks what that needs from
+# the host (loop devices, ext4, e2fsprogs), naming the profile by FILE:LINE.
 defline=$(grep -n '^\[profile default\]' "$CS_POLICY" | cut -d: -f1)
-expect_contains "$out" "warning: profile default ($CS_POLICY:$defline) has home = overlay: its home.max ($((10 << 30)) bytes) is not enforced" \
-	"doctor names the overlay home whose home.max is not enforced"
+expect_contains "$out" "ok: profile default ($CS_POLICY:$defline) has home = overlay: home.max ($((10 << 30)) bytes) is the size of each user's image in $CS_DATA_DIR/.images" \
+	"doctor names the overlay home and where its bound comes from"
+expect_contains "$out" "ok: /dev/loop-control opens" "doctor checks the loop devices a persistent home needs"
+expect_contains "$out" "ok: the kernel has ext4" "doctor checks ext4"
+expect_contains "$out" "/usr/sbin/mke2fs, /usr/sbin/e2fsck and /usr/sbin/resize2fs are there" "doctor checks e2fsprogs"
+{
+	cs_policy_text | sed '/^\[rules\]/,$d'
+	printf '[profile tiny]\ninherit = default\nhome.max = 1M\n\n[rules]\ncstest1 = tiny\n'
+} >"$CS_TT/tiny.conf"
+out=$("$cli" --conf "$CS_TT/tiny.conf" --confdir "" doctor --pam-dir "$pam" --sshd-config "$CS_TT/sshd_good" 2>&1)
+expect_contains "$out" "problem: profile tiny ($CS_TT/tiny.conf:" "a home.max too small for an image is a problem"
 # home = bind lets the user plant what the host runs: a warning for each
 # way, where it applies (pam_systemd in a stack that uses the module, an
 # MTA), and for authorized_keys always. The test policy (no bind home)
