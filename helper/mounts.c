@@ -75,7 +75,8 @@ static int mount_overlay(const struct cs_init_opts *o, const char *dir, bool vol
 	}
 	/* overlayfs in a user namespace records removed and replaced
 	 * directories in user.* xattrs on the upper file system (dir's: upper
-	 * and work are plain directories in it, checked above). Where it has
+	 * and work are plain directories in it, checked above; for a
+	 * persistent home the image's ext4, which has them). Where it has
 	 * none (tmpfs before Linux 6.6), removing a directory of the real
 	 * home fails with EIO and its content comes back: a persistent home
 	 * must not be built on that. The tmpfs of overlay-tmpfs is discarded

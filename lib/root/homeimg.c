@@ -244,7 +244,10 @@ static int find_loop(const struct stat *img)
 		if (fstatat(dirfd(d), sub, &st, 0) < 0)
 			continue;
 		snprintf(dev, sizeof(dev), "/dev/loop%u", n);
-		fd = open(dev, O_RDWR | O_CLOEXEC);
+		/* Read-only, and closed at once unless it is ours: an open
+		 * never writes, and cannot clear a device another process
+		 * is setting up (it holds its own open until it mounts). */
+		fd = open(dev, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			continue;
 		if (ioctl(fd, LOOP_GET_STATUS64, &info) == 0 && info.lo_inode == img->st_ino &&
