@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * containsession diff USER: what USER's persistent overlay upper layer
- * (DATA/USER/upper) changes in their home, relative to the real home:
+ * (in their home image, DATA/.images/USER.img) changes in their home,
+ * relative to the real home:
  *
  *   A path   added: in the upper layer, not in the real home
  *   M path   modified: in both (copied up, then written, chmod'ed...)
@@ -32,6 +33,7 @@
 
 #include "cli/cli.h"
 #include "lib/fsutil.h"
+#include "lib/root/homeimg.h"
 
 #define MAX_DEPTH 200 /* the warning below says 200 */
 
@@ -301,25 +303,44 @@ static int open_home(const char *home, struct cs_err *err)
 	return fd;
 }
 
-/* DATA/USER/upper, or -ENOENT. */
-static int open_upper(const struct cs_policy *pol, const char *user, struct cs_err *err)
+/* The upper layer in the user's home image (lib/root/homeimg.h), mounted
+ * read-only for this look (a running sandbox's image is shared as it is,
+ * the same ext4), or -ENOENT. An upper layer from before the images
+ * (DATA/USER/upper) is what is listed for a user who has no image yet;
+ * once there is one it is a read-only layer below the image's, not listed
+ * (said on stderr). */
+static int open_upper(const struct cs_policy *pol, const struct cs_user *u, struct cs_err *err)
 {
-	int dfd, ufd, fd;
+	_cleanup_close_ int dfd = -1, mfd = -1, legacy = -1;
+	char note[8];
+	int fd;
 
-	if (!cs_safe_component(user))
-		return cs_err_set(err, EINVAL, "unsafe user name '%s'", user);
+	if (!cs_safe_component(u->name))
+		return cs_err_set(err, EINVAL, "unsafe user name '%s'", u->name);
 	dfd = cs_open_root_dir(pol->data_dir, false, 0755, err);
 	if (dfd < 0)
 		return dfd;
-	ufd = openat(dfd, user, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	close(dfd);
-	if (ufd < 0)
-		return errno == ENOENT ? -ENOENT : cs_err_set(err, errno, "open %s/%s", pol->data_dir, user);
-	fd = openat(ufd, "upper", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	close(ufd);
+	int ufd = openat(dfd, u->name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (ufd >= 0) {
+		legacy = openat(ufd, "upper", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		close(ufd);
+	}
+	mfd = cs_home_image_mount(pol->data_dir, dfd, u->name, u->uid, u->gid, 0, note,
+				  sizeof(note), err);
+	if (mfd == -ENOENT && legacy >= 0) {
+		fd = legacy;
+		legacy = -1;
+		return fd;
+	}
+	if (mfd < 0)
+		return mfd;
+	if (legacy >= 0)
+		cli_err("note: %s/%s/upper, from before home images, is a layer below what is "
+			"listed here, and not part of it", pol->data_dir, u->name);
+	fd = openat(mfd, "upper", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT ? -ENOENT :
-		       cs_err_set(err, errno, "open %s/%s/upper", pol->data_dir, user);
+		       cs_err_set(err, errno, "open upper in %s's home image", u->name);
 	return fd;
 }
 
@@ -349,7 +370,7 @@ int cli_diff(struct cli *c, int argc, char **argv)
 		return CLI_FAIL;
 	if (cli_load_policy(c, true, &pol) < 0)
 		goto out;
-	upfd = open_upper(pol, u.name, &err);
+	upfd = open_upper(pol, &u, &err);
 	if (upfd == -ENOENT) {
 		/* Never logged in with home = overlay: nothing changed. */
 		printf("%s", json ? "[]\n" : "");

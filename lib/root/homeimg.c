@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -313,7 +314,7 @@ static void fs_log(int fsfd, char *buf, size_t len)
  * unwritten inode tables read as zeros already). A journal left by a
  * crash is replayed by the mount itself; no fsck is run.
  */
-static int mount_image(unsigned idx, const char *path, struct cs_err *err)
+static int mount_image(unsigned idx, const char *path, bool ro, struct cs_err *err)
 {
 	_cleanup_close_ int fsfd = fsopen("ext4", FSOPEN_CLOEXEC);
 	char dev[32], why[256] = "";
@@ -332,7 +333,8 @@ static int mount_image(unsigned idx, const char *path, struct cs_err *err)
 		return cs_err_set(err, e, "mount the home image %s (%s%s%s; check it with e2fsck)",
 				  path, dev, *why ? ": " : "", why);
 	}
-	fd = fsmount(fsfd, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+	fd = fsmount(fsfd, FSMOUNT_CLOEXEC,
+		     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (ro ? MOUNT_ATTR_RDONLY : 0));
 	if (fd < 0)
 		return cs_err_set(err, errno, "mount the home image %s", path);
 	return fd;
@@ -353,12 +355,14 @@ int cs_home_image_mount(const char *data_dir, int datafd, const char *user, uid_
 	if (snprintf(name, sizeof(name), "%s" CS_IMAGE_SUFFIX, user) >= (int)sizeof(name))
 		return cs_err_set(err, ENAMETOOLONG, "home image name of %s", user);
 	snprintf(path, sizeof(path), "%s/" CS_IMAGES_DIR "/%s", data_dir, name);
-	if (bytes < CS_IMAGE_MIN_BYTES)
+	if (bytes && bytes < CS_IMAGE_MIN_BYTES)
 		return cs_err_set(err, EINVAL, "home.max (%" PRIu64 " bytes) is below the %llu MiB "
 				  "a persistent home's image needs", bytes, CS_IMAGE_MIN_BYTES >> 20);
 	if ((dirfd = open_images_dir(data_dir, datafd, err)) < 0)
 		return dirfd;
 	imgfd = openat(dirfd, name, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+	if (imgfd < 0 && errno == ENOENT && !bytes)
+		return -ENOENT;
 	if (imgfd < 0 && errno == ENOENT)
 		imgfd = make_image(dirfd, name, path, uid, gid, bytes, err);
 	else if (imgfd < 0)
@@ -379,7 +383,9 @@ int cs_home_image_mount(const char *data_dir, int datafd, const char *user, uid_
 			return cs_err_set(err, errno, "loop device of %s", path);
 		idx = info.lo_number;
 	} else {
-		if ((uint64_t)st.st_size < bytes) {
+		if (!bytes) {
+			/* As it is (a look from the CLI). */
+		} else if ((uint64_t)st.st_size < bytes) {
 			if ((r = grow_image(imgfd, st.st_size, bytes, path, err)) < 0)
 				return r;
 		} else if ((uint64_t)st.st_size > bytes) {
@@ -393,7 +399,7 @@ int cs_home_image_mount(const char *data_dir, int datafd, const char *user, uid_
 		if ((loopfd = attach_loop(imgfd, &idx, err)) < 0)
 			return loopfd;
 	}
-	mntfd = mount_image(idx, path, err);
+	mntfd = mount_image(idx, path, !bytes, err);
 	/* From here the mount holds the loop device; closing ours (cleanup)
 	 * leaves it to clear itself when the mount goes. */
 	if (mntfd < 0)

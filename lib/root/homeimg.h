@@ -39,7 +39,9 @@
  * is a directory owned by uid; or a negative errno with err naming the
  * file. A corrupt or unmountable image fails (fail closed: no unbounded
  * fallback); one larger than bytes is used as it is, and *note says so.
- * note: a buffer for that remark (empty when there is none).
+ * note: a buffer for that remark (empty when there is none). bytes 0: the
+ * image as it is, mounted read-only, -ENOENT when there is none (the CLI's
+ * look at a user's layer: `containsession diff`).
  */
 int cs_home_image_mount(const char *data_dir, int datafd, const char *user, uid_t uid,
 			gid_t gid, uint64_t bytes, char *note, size_t notelen, struct cs_err *err);

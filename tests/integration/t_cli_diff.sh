@@ -12,10 +12,11 @@ cs_use_cli
 
 user=cstest1
 home=$(getent passwd $user | cut -d: -f6)
-upper=$CS_DATA_DIR/$user/upper
 tag=$$-$RANDOM
 cs_wait_clean $user || cs_fail "$user not clean before the test"
-cs_on_exit "rm -rf '$home'/*_$tag* '$upper'/*_$tag*"
+# The upper layer is in the user's image (mounted only in a sandbox): what
+# the test made there is removed from inside, then the real home's.
+cs_on_exit "cs_ssh $user -- 'rm -rf ~/*_$tag*' >/dev/null 2>&1; cs_wait_clean $user; rm -rf '$home'/*_$tag*"
 
 # The real home: what the sandbox will change.
 for f in edit del keep; do echo "$f" >"$home/${f}_$tag.txt"; done
@@ -86,6 +87,9 @@ expect_contains "$out" "A u8_\xc2\x9b_$tag" "U+009B is shown as its bytes"
 expect_contains "$out" "A bidi_\xe2\x80\xae_$tag" "U+202E is shown as its bytes"
 expect_contains "$(csc diff --json $user)" "\"bidi_\\u202e_$tag\"" "and in JSON as \\u202e"
 
+# diff mounted the image read-only for its look, and nothing of that
+# is left (no loop device, no mount).
+cs_wait_clean $user || not_ok "diff left a mount or loop device of $user's image"
 out=$(csc diff cstest3 2>&1)
 expect_eq 0 "$?" "diff of a user with no upper layer yet exits 0"
 cs_finish
