@@ -2,7 +2,7 @@
 # File transfers run inside the sandbox: what sftp (subsystem), scp (SFTP
 # mode and legacy -O mode, which runs "scp -t" through the shell) and rsync
 # write lands in the overlay home: visible at a later login, not in the real
-# home on the host, and stored under data_dir/<user>/.
+# home on the host, and stored in the upper layer in the user's home image.
 # shellcheck source=tests/lib/testlib.sh
 . "$(dirname "$0")/../lib/testlib.sh"
 cs_require_sandbox
@@ -24,8 +24,14 @@ expect_eq 0 "$(sed -n 1p <<<"$out")" "later login is inside the sandbox"
 for n in "${names[@]}"; do
 	expect_contains "$out" "content of $n" "$n visible in a later login"
 	expect_false "$n not in the real home ($home)" [ -e "$home/$n" ]
-	found=$(find "$CS_DATA_DIR/$user" -name "$n" 2>/dev/null | head -n 1)
-	expect_true "$n stored under $CS_DATA_DIR/$user/ (${found:-nowhere})" [ -n "$found" ]
+done
+# Stored in the upper layer, in the user's home image (read offline once
+# the sandbox is gone).
+img=$CS_DATA_DIR/.images/$user.img
+cs_wait_clean "$user" || cs_fail "$user's sandbox not gone"
+stored=$(debugfs -R 'ls /upper' "$img" 2>/dev/null)
+for n in "${names[@]}"; do
+	expect_contains "$stored" "$n" "$n stored in the upper layer in $img"
 done
 
 # And back: sftp get of a file that exists only in the sandbox's view.
