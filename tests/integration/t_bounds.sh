@@ -112,6 +112,29 @@ expect_eq "" "$(grep -F " /dev/${loopdev:-none} " /proc/self/mountinfo)" "the ho
 cs_release_all
 cs_wait_clean $user 10 || cs_fail "$user's sandbox not gone after the held login (mount or loop device left)"
 
+# A mount of the image that outlives its sandbox (here root holds the
+# sandbox's mount namespace open; a process of the user's holding a file
+# of the home open does the same) keeps its loop device and the live ext4.
+# The next sandbox mounts that same device again, sharing the file system:
+# never a second loop device, which would be a second ext4 on the same
+# blocks.
+uid=$(id -u $user)
+cs_hold $user 60 || cs_fail "hold a login of $user"
+init=$(sed -n 's/^init_pid=//p' "$CS_STATE_DIR/$uid")
+exec {pin}<"/proc/$init/ns/mnt" || cs_fail "open the sandbox's mount namespace"
+cs_release_all
+for _ in $(seq 50); do [ -e "$CS_STATE_DIR/$uid" ] || break; sleep 0.2; done
+expect_false "the sandbox ended" [ -e "$CS_STATE_DIR/$uid" ]
+expect_eq 1 "$(cs_loops_on "$img" | wc -l)" "its image stays on its loop device while the namespace is pinned"
+out=$(cs_ssh $user -- 'cat ~/new.txt && echo again >~/again.txt && cat ~/again.txt' 2>&1)
+expect_contains "$out" "again" "a new sandbox meanwhile gets the home, files and all"
+expect_eq 1 "$(cs_loops_on "$img" | wc -l)" "through the same loop device (not a second one)"
+cs_wait_clean $user 10 >/dev/null 2>&1
+exec {pin}<&-
+cs_wait_clean $user 10 || cs_fail "$user not clean once the namespace is let go"
+out=$(debugfs -R 'cat /upper/again.txt' "$img" 2>/dev/null)
+expect_eq again "$out" "what the shared mount wrote is in the image"
+
 # A damaged image: the login is refused (never an unbounded home), and
 # the log names the file.
 dd if=/dev/zero of="$img" bs=1024 seek=1 count=1 conv=notrunc status=none
