@@ -193,9 +193,7 @@ int cs_sandbox_open(struct cs_login *l, struct cs_session *s, struct cs_err *err
 	statefd = cs_open_root_dir(l->pol->state_dir, true, 0700, err);
 	if (statefd < 0)
 		return statefd;
-	r = cs_cgroup_resolve(l->pol->cgroup, l->pol->cgroup_root, l->uid, &cg, &l->log, err);
-	if (r < 0)
-		return r;
+	memset(&cg, 0, sizeof(cg));
 
 	if ((r = cs_reg_lock(statefd, l->uid, &reg, err)) < 0)
 		goto out_cg;
@@ -226,6 +224,12 @@ int cs_sandbox_open(struct cs_login *l, struct cs_session *s, struct cs_err *err
 		}
 	}
 	if (!e.present) {
+		/* Resolved from the policy only for a new sandbox: a join
+		 * goes by the record (below), and reads the host's cgroup
+		 * mounts once, not twice. */
+		r = cs_cgroup_resolve(l->pol->cgroup, l->pol->cgroup_root, l->uid, &cg, &l->log, err);
+		if (r < 0)
+			goto out_unlock;
 		fresh = true;
 		/* This login's cgroup is the new sandbox's (its backend
 		 * recorded with it): close leaves it. */
