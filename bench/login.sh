@@ -7,7 +7,8 @@
 # unsandboxed user (rule "off"): same sshd, same key, same client options.
 # Then the same three over one ControlMaster connection each, where the ssh
 # handshake drops out and what is left is sshd's session fork plus, for
-# sandboxed users, the helper's join.
+# sandboxed users, the helper's join. Kinds are interleaved, round by
+# round (see interleave below).
 #
 # Env: CB_RUNS (default 100). Targets (issue 16), medians in this run: a
 # full login into a running sandbox at most +5 ms over the unsandboxed
@@ -38,21 +39,37 @@ CB_CLEANUP_HOOK='for p in ${hold_pids[*]} ${cm_pids[*]:-}; do kill $p 2>/dev/nul
 for _ in $(seq 100); do [ -e "$CS_STATE_DIR/$(id -u $hot)" ] && break; sleep 0.1; done
 [ -e "$CS_STATE_DIR/$(id -u $hot)" ] || cb_die "holding login of $hot did not start"
 
-# Before each cold run: the last logout's teardown has finished.
-wait_cold="bash -c 'for i in \$(seq 500); do [ -e $CS_STATE_DIR/$cold_uid ] || exit 0; sleep 0.01; done; exit 1'"
-
+# Before each cold run: the last logout's teardown has finished (untimed).
+wait_cold() {
+	for _ in $(seq 500); do [ -e "$CS_STATE_DIR/$cold_uid" ] || return 0; sleep 0.01; done
+	return 1
+}
+# Interleaved: every round runs each kind once, in a rotating order, so a
+# loaded machine's slow and fast spells fall on all kinds alike (hyperfine
+# runs one command's runs back to back). One line "KIND MICROSECONDS" per
+# run into FILE. interleave FILE ROUNDS WARMUP KIND=USER[@OPTS]...
+interleave() {
+	local out=$1 rounds=$2 warm=$3 i j k n kind user opts t0 t1
+	shift 3
+	local kinds=("$@")
+	n=${#kinds[@]}
+	for ((i = 0; i < rounds + warm; i++)); do
+		for ((j = 0; j < n; j++)); do
+			k=${kinds[$(((i + j) % n))]}
+			kind=${k%%=*} user=${k#*=} opts=
+			case $user in *@*) opts=${user#*@} user=${user%%@*} ;; esac
+			case $kind in *created) wait_cold || cb_die "teardown of $cold did not finish" ;; esac
+			t0=$EPOCHREALTIME
+			# shellcheck disable=SC2086
+			$ssh_cmd $opts "$user@$CS_HOST" true </dev/null >/dev/null 2>&1 || cb_die "$kind: login failed"
+			t1=$EPOCHREALTIME
+			[ "$i" -ge "$warm" ] && echo "$kind $((${t1/./} - ${t0/./}))" >>"$out"
+		done
+	done
+}
 res=$CS_T/login.txt
-cb_log "ssh host true: $runs runs each (hyperfine)"
-hyperfine -N -w 5 -r "$runs" --style none --export-json "$CS_T/login.json" \
-	-n unsandboxed "$ssh_cmd $plain@$CS_HOST true" \
-	-n sandbox-running "$ssh_cmd $hot@$CS_HOST true" \
-	--prepare "$wait_cold" -n sandbox-created "$ssh_cmd $cold@$CS_HOST true" \
-	>/dev/null 2>"$CS_T/hf.err" || { cat "$CS_T/hf.err" >&2; cb_die hyperfine; }
-# hyperfine applies --prepare to every command after it only when given
-# once per command; run the cold one on its own to be sure.
-hyperfine -N -w 3 -r "$runs" --style none --export-json "$CS_T/login-cold.json" \
-	--prepare "$wait_cold" -n sandbox-created "$ssh_cmd $cold@$CS_HOST true" \
-	>/dev/null 2>"$CS_T/hf.err" || { cat "$CS_T/hf.err" >&2; cb_die hyperfine; }
+cb_log "ssh host true: $runs rounds (interleaved)"
+interleave "$CS_T/login.us" "$runs" 3 unsandboxed=$plain sandbox-running=$hot sandbox-created=$cold
 
 # ControlMaster: one master connection per user (ssh -N, in the
 # background), then `ssh -S SOCKET host true` over it. The hot user's
@@ -70,22 +87,20 @@ for u in $plain $hot; do
 done
 [ "$($ssh_cmd -o ControlPath="$CS_T/cm-$hot" $hot@$CS_HOST hostname)" = "sb-$hot" ] ||
 	cb_die "a session over $hot's master is not in the sandbox"
-cb_log "over ControlMaster: $runs runs each (hyperfine)"
-hyperfine -N -w 10 -r "$((runs * 2))" --style none --export-json "$CS_T/cm.json" \
-	-n cm-unsandboxed "$ssh_cmd -o ControlPath=$CS_T/cm-$plain $plain@$CS_HOST true" \
-	-n cm-sandbox-running "$ssh_cmd -o ControlPath=$CS_T/cm-$hot $hot@$CS_HOST true" \
-	>/dev/null 2>"$CS_T/hf.err" || { cat "$CS_T/hf.err" >&2; cb_die hyperfine; }
+cb_log "over ControlMaster: $((runs * 2)) rounds (interleaved)"
+interleave "$CS_T/login.us" "$((runs * 2))" 10 "cm-unsandboxed=$plain@-o ControlPath=$CS_T/cm-$plain" \
+	"cm-sandbox-running=$hot@-o ControlPath=$CS_T/cm-$hot"
 
-python3 - "$CS_T/login.json" "$CS_T/login-cold.json" "$CS_T/cm.json" >"$res" <<'PY'
-import json, sys, statistics
-rows = {}
-for f in sys.argv[1:]:
-    for r in json.load(open(f))["results"]:
-        t = sorted(x * 1000 for x in r["times"])
-        n = len(t)
-        rows[r["command"]] = (statistics.median(t), t[int(0.1 * (n - 1))], t[int(0.9 * (n - 1))], statistics.pstdev(t), n)
-for k, v in rows.items():
-    print(k, *("%.3f" % x for x in v[:4]), v[4])
+python3 - "$CS_T/login.us" >"$res" <<'PY'
+import sys, statistics, collections
+rows = collections.OrderedDict()
+for line in open(sys.argv[1]):
+    k, us = line.split()
+    rows.setdefault(k, []).append(int(us) / 1000)
+for k, t in rows.items():
+    t.sort()
+    n = len(t)
+    print(k, *("%.3f" % x for x in (statistics.median(t), t[int(0.1 * (n - 1))], t[int(0.9 * (n - 1))], statistics.pstdev(t))), n)
 PY
 awk '{ m[$1] = $2; l[$1] = $0 } END {
 	split("unsandboxed sandbox-running sandbox-created", a, " ")
@@ -94,7 +109,7 @@ awk '{ m[$1] = $2; l[$1] = $0 } END {
 	split("cm-unsandboxed cm-sandbox-running", b, " ")
 	for (i = 1; i <= 2; i++) { split(l[b[i]], f, " ")
 		printf "%s|%.2f|%.2f / %.2f|%.2f|%d|%+.2f|%.2f\n", b[i], f[2], f[3], f[4], f[5], f[6], f[2] - m["cm-unsandboxed"], f[2] / m["cm-unsandboxed"] }
-}' "$res" | cb_table "2. ssh host true through the real sshd on loopback (ms; hyperfine -N; cm- rows over one ControlMaster connection)" \
+}' "$res" | cb_table "2. ssh host true through the real sshd on loopback (ms; interleaved rounds, each kind once per round; cm- rows over one ControlMaster connection)" \
 	"login|median|p10 / p90|stddev|runs|added vs unsandboxed (ms)|ratio"
 echo
 awk '{ m[$1] = $2 } END { r = m["cm-sandbox-running"] / m["cm-unsandboxed"]; a = m["sandbox-running"] - m["unsandboxed"]
