@@ -351,9 +351,11 @@ PKGS_BENCH := hyperfine bubblewrap firejail python3 util-linux strace
 BENCH_BIN  := $(BUILD)/bench/csbench $(BUILD)/bench/minjoin $(BUILD)/bench/policy \
               $(BUILD)/bench/sessionns
 
-$(BUILD)/bench/csbench: bench/csbench.c
+# Links the module's home image code (lib/root/homeimg.c).
+$(BUILD)/bench/csbench: bench/csbench.c $(LIBROOT) $(LIBCS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -DCS_HELPER_PATH='"$(LIBEXECDIR)/containsession-helper"' -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -DCS_HELPER_PATH='"$(LIBEXECDIR)/containsession-helper"' \
+		-o $@ $< $(LIBROOT) $(LIBCS)
 
 # The floor for a join: statically linked, pidfd_open + setns + fork + exec.
 $(BUILD)/bench/minjoin: bench/minjoin.c

@@ -8,8 +8,9 @@
  *       drop to the user and exec CMD (so every contender in a hyperfine
  *       run pays the same one exec of this driver)
  *   csbench create UID GID USER HOME HOMEMODE DATA|- [CMD...]
- *       start a sandbox init (report pipe on fd 3; its /tmp a tmpfs made
- *       as root, as the module makes it), wait for "ready", run
+ *       start a sandbox init (report pipe on fd 3; its /tmp a tmpfs and,
+ *       for HOMEMODE overlay, the home image (fd 4) made and mounted as
+ *       root, as the module does), wait for "ready", run
  *       CMD (default /bin/true) in it through `helper join`, then end the
  *       sandbox (SIGKILL on the init's pidfd) and wait until it is gone:
  *       the whole life of a one-command sandbox
@@ -42,6 +43,9 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "lib/err.h"
+#include "lib/root/homeimg.h"
 
 #ifndef CS_HELPER_PATH
 #define CS_HELPER_PATH "/usr/local/libexec/containsession/containsession-helper"
@@ -118,7 +122,7 @@ static int kill_wait(pid_t pid)
 
 /* Start the init as the module does (spawn.c): its own session, stdio on
  * /dev/null, only the report pipe on fd 3. Returns the init's pid. */
-static pid_t start_init(char **av)
+static pid_t start_init(char **av, int homefd)
 {
 	/* av: USER HOME HOMEMODE DATA */
 	char uid[16], gid[16], host[80], buf[1024];
@@ -133,7 +137,8 @@ static pid_t start_init(char **av)
 	char *argv[] = { "containsession-helper", "init", "--user", av[0], "--uid", uid,
 			 "--gid", gid, "--home", av[1], "--home-mode", av[2], "--data", av[3],
 			 "--tmp", "cwd", "--net", "host", "--hostname", host,
-			 "--home-max", "1073741824", "--tmp-max", "1073741824", NULL };
+			 "--home-max", "1073741824", "--tmp-max", "1073741824",
+			 homefd >= 0 ? "--home-image" : NULL, "4", NULL };
 	char *envp[] = { "PATH=/usr/local/bin:/usr/bin:/bin", NULL };
 
 	if (pipe2(p, O_CLOEXEC) < 0)
@@ -146,7 +151,9 @@ static pid_t start_init(char **av)
 		setsid();
 		if (dup2(p[1], 3) < 0 || nul < 0 || dup2(nul, 0) < 0 || dup2(nul, 1) < 0)
 			_exit(127);
-		syscall(SYS_close_range, 4, ~0U, 0);
+		if (homefd >= 0 && dup2(homefd, 4) < 0)
+			_exit(127);
+		syscall(SYS_close_range, homefd >= 0 ? 5 : 4, ~0U, 0);
 		execve(helper(), argv, envp);
 		_exit(127);
 	}
@@ -193,6 +200,37 @@ static pid_t start_init(char **av)
  * as its working directory (--tmp cwd). Made as root in a mount namespace
  * of this driver's own (private: nothing reaches the host), so it is gone
  * with the sandbox and nothing is left to unmount. */
+/* home = overlay: the upper layer lives in the user's home image, which
+ * root attaches and mounts as the module does (lib/root/homeimg.c: made
+ * once, 1 GiB sparse, then reused), handed to the init as fd 4. DATA is
+ * DATA_DIR/<user>. Returns the mount's fd, or -1 for other home modes. */
+static int home_image(const char *user, const char *mode, const char *data, uid_t uid, gid_t gid)
+{
+	char dir[4096], note[512];
+	struct cs_err err;
+	int dfd, fd;
+
+	if (strcmp(mode, "overlay"))
+		return -1;
+	snprintf(dir, sizeof(dir), "%s", data);
+	if (!strrchr(dir, '/'))
+		die("DATA is not DATA_DIR/USER");
+	*strrchr(dir, '/') = '\0';
+	dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		die(dir);
+	fd = cs_home_image_mount(dir, dfd, user, uid, gid, 1073741824ull, note, sizeof(note), &err);
+	close(dfd);
+	if (fd < 0) {
+		fprintf(stderr, "csbench: home image: %s\n", err.msg);
+		exit(111);
+	}
+	/* Above 4, close-on-exec: only the init's fd 4 gets it. */
+	int hi = fcntl(fd, F_DUPFD_CLOEXEC, 5);
+	close(fd);
+	return hi;
+}
+
 static void make_tmp(void)
 {
 	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
@@ -268,8 +306,12 @@ int main(int argc, char **argv)
 		char *deftrue[] = { "/bin/true", NULL };
 		int rc;
 		make_tmp();
+		int homefd = home_image(argv[4], argv[6], argv[7], (uid_t)strtoul(argv[2], NULL, 10),
+					(gid_t)strtoul(argv[3], NULL, 10));
 		drop(argv[2], argv[3]);
-		pid_t init = start_init(argv + 4);
+		pid_t init = start_init(argv + 4, homefd);
+		if (homefd >= 0)
+			close(homefd);
 		session_text(init, text, sizeof(text));
 		if (!strcmp(argv[1], "start")) {
 			fputs(text, stdout);
