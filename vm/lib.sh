@@ -18,7 +18,13 @@
 
 VM_PID='' VM_PORT='' VM_RUN='' VM_KEY=''
 VM_MEM=${VM_MEM:-2048}
-VM_CPUS=${VM_CPUS:-2}
+# One vCPU. Under thread=single (below) two vCPUs share one host thread, so
+# a second one buys no speed; what it costs: the Debian 13 guest (Linux
+# 6.12) stopped answering at the first test of the cgroup = v2 suite, with
+# nothing on its console, while with one vCPU the same suite passes
+# (10 of 10, 431 s). Suspected, not proven: cross-CPU kernel text patching
+# (static keys flipped by cpu.max), as in the int3 oops below.
+VM_CPUS=${VM_CPUS:-1}
 VM_BOOT_TIMEOUT=${VM_BOOT_TIMEOUT:-300}
 
 vm_log() { printf 'check-vm%s: %s\n' "${VM_NAME:+ $VM_NAME}" "$*" >&2; }
