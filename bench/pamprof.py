@@ -25,6 +25,7 @@ CATS = [
     ("cs_cgroup_from_record", "cgroup: resolve (mountinfo, /proc/self/cgroup)"),
     ("cs_cgroup_host_read", "cgroup: resolve (mountinfo, /proc/self/cgroup)"),
     ("cs_spawn_init", "spawn the sandbox init (fork, wait for ready)"),
+    ("cs_home_image", "home image: attach the loop device, mount the ext4"),
     ("cs_sandbox_objs_remove", "sandbox /tmp + netns objects"), ("cs_tmp_", "sandbox /tmp + netns objects"),
     ("cs_netns_create", "sandbox /tmp + netns objects"), ("cs_netns_open", "sandbox /tmp + netns objects"),
     ("cs_session_tmp", "session ns: bind the sandbox /tmp"),
