@@ -99,8 +99,10 @@ int cli_open_state_dir(const struct cs_policy *pol, struct cs_err *err);
 /* Lock and read uid's registry entry (enter, stop). 1: a sandbox runs, reg
  * locked and e filled; 0: none runs (reg stays locked when an empty entry
  * exists, for the caller to remove); -1: error, already printed. *statefd
- * is the caller's to close (-1 when not opened). */
-int cli_lock_entry(const struct cs_policy *pol, uid_t uid, int *statefd,
+ * is the caller's to close (-1 when not opened). old_ok: an entry of an
+ * older containsession (version 1) is read for its teardown (stop), not
+ * refused (enter). */
+int cli_lock_entry(const struct cs_policy *pol, uid_t uid, bool old_ok, int *statefd,
 		   struct cs_reg *reg, struct cs_reg_entry *e);
 
 /* Output helpers. JSON strings are quoted and escaped (bytes that are not

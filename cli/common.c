@@ -126,7 +126,7 @@ int cli_open_state_dir(const struct cs_policy *pol, struct cs_err *err)
 	return cs_open_root_dir(pol->state_dir, false, 0700, err);
 }
 
-int cli_lock_entry(const struct cs_policy *pol, uid_t uid, int *statefd,
+int cli_lock_entry(const struct cs_policy *pol, uid_t uid, bool old_ok, int *statefd,
 		   struct cs_reg *reg, struct cs_reg_entry *e)
 {
 	struct cs_err err = { "" };
@@ -147,7 +147,7 @@ int cli_lock_entry(const struct cs_policy *pol, uid_t uid, int *statefd,
 	r = cs_reg_lock_existing_within(*statefd, uid, 30000, reg, &err);
 	if (r == -ENOENT)
 		return 0;
-	if (r < 0 || cs_reg_read(reg, e, &err) < 0) {
+	if (r < 0 || (old_ok ? cs_reg_read_old : cs_reg_read)(reg, e, &err) < 0) {
 		cli_err("%s", err.msg);
 		return -1;
 	}

@@ -180,7 +180,7 @@ int cli_enter(struct cli *c, int argc, char **argv)
 	if (cli_load_policy(c, true, &pol) < 0 || (helperfd = open_helper()) < 0)
 		goto out;
 
-	r = cli_lock_entry(pol, u.uid, &statefd, &reg, &e);
+	r = cli_lock_entry(pol, u.uid, false, &statefd, &reg, &e);
 	if (r < 0)
 		goto out;
 	if (r == 0)

@@ -41,7 +41,9 @@ static int gc_one(int statefd, uid_t uid, bool quiet, struct cs_err *err)
 		return 0;
 	if (r < 0)
 		return r == -EBUSY && quiet ? 0 : -1;
-	if ((r = cs_reg_read(&reg, &e, err)) < 0)
+	/* An older containsession's entry too: gc ends it once no login
+	 * holds it (cs_sandbox_due). */
+	if ((r = cs_reg_read_old(&reg, &e, err)) < 0)
 		goto out;
 	if (!e.present) {
 		/* Empty: a login that failed before it wrote anything. */
@@ -50,7 +52,8 @@ static int gc_one(int statefd, uid_t uid, bool quiet, struct cs_err *err)
 	}
 	cs_reg_prune(&e);
 	/* Logins that died without closing leave no idle time: from now. */
-	if (cs_sandbox_mark_idle(&e, now) && cs_reg_write(&reg, &e, err) < 0) {
+	if (e.version != 1 && cs_sandbox_mark_idle(&e, now) &&
+	    cs_reg_write(&reg, &e, err) < 0) {
 		r = -1;
 		goto out;
 	}

@@ -87,12 +87,18 @@ static void print_table(const struct row *rows, size_t n)
 			human_bytes(r->mem, mem, sizeof(mem));
 		if (r->have_tasks)
 			snprintf(tasks, sizeof(tasks), "%" PRIu64, r->tasks);
-		human_age(r->age, age, sizeof(age));
+		if (r->age >= 0)
+			human_age(r->age, age, sizeof(age));
+		else
+			snprintf(age, sizeof(age), "-");
 		if (r->e.idle_since > 0)
 			human_age(now - r->e.idle_since, idle, sizeof(idle));
 		/* When it ends: with the last logout, when its processes have
 		 * gone, or in so long (a grace that is running). */
-		if (r->sessions > 0)
+		if (r->e.version == 1)
+			snprintf(ends, sizeof(ends), "%s",
+				 r->sessions > 0 ? "at stop (older containsession)" : "at next gc");
+		else if (r->sessions > 0)
 			snprintf(ends, sizeof(ends), "%s",
 				 r->e.rec.lifetime == CS_LIFE_LOGOUT ? "at last logout" :
 				 r->e.rec.lifetime == CS_LIFE_PROCESSES ? "after logout, when processes exit" :
@@ -108,12 +114,18 @@ static void print_table(const struct row *rows, size_t n)
 		 * the next login replaces it or the last logout removes it. */
 		snprintf(init, sizeof(init), "%d%s", (int)r->e.init_pid, r->init_alive ? "" : "!");
 		printf("%-16s %7u %-12s %8s %8zu %9s %6s %8s %8s %-10s %s\n", r->e.user,
-		       (unsigned)r->e.uid, r->e.rec.profile, init, r->sessions, mem, tasks, age, idle,
+		       (unsigned)r->e.uid, r->e.version == 1 ? "(older)" : r->e.rec.profile, init, r->sessions, mem, tasks, age, idle,
 		       r->lifetime, ends);
 	}
 	for (size_t i = 0; i < n; i++)
 		if (!rows[i].init_alive) {
 			printf("(!: that init is gone; the entry goes at the next login or logout)\n");
+			break;
+		}
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].e.version == 1) {
+			printf("((older): started by an older containsession; no login can join it, "
+			       "`containsession stop USER` ends it)\n");
 			break;
 		}
 }
@@ -126,8 +138,12 @@ static void print_json(const struct row *rows, size_t n)
 
 		printf("%s\n  {\"user\": ", i ? "," : "");
 		cli_json_str(stdout, r->e.user);
-		printf(", \"uid\": %u, \"profile\": ", (unsigned)r->e.uid);
-		cli_json_str(stdout, r->e.rec.profile);
+		printf(", \"uid\": %u, \"version\": %d, \"profile\": ", (unsigned)r->e.uid,
+		       r->e.version);
+		if (r->e.version == 1)
+			printf("null");
+		else
+			cli_json_str(stdout, r->e.rec.profile);
 		printf(", \"init_pid\": %d, \"sessions\": %zu, ", (int)r->e.init_pid, r->sessions);
 		if (r->have_mem)
 			printf("\"memory_bytes\": %" PRIu64 ", ", r->mem);
@@ -137,8 +153,12 @@ static void print_json(const struct row *rows, size_t n)
 			printf("\"tasks\": %" PRIu64 ", ", r->tasks);
 		else
 			printf("\"tasks\": null, ");
-		printf("\"age_seconds\": %lld, \"lifetime\": ", r->age < 0 ? 0 : r->age);
-		cli_json_str(stdout, r->lifetime);
+		if (r->e.version == 1)
+			printf("\"age_seconds\": null, \"lifetime\": null");
+		else {
+			printf("\"age_seconds\": %lld, \"lifetime\": ", r->age < 0 ? 0 : r->age);
+			cli_json_str(stdout, r->lifetime);
+		}
 		if (r->e.idle_since > 0)
 			printf(", \"idle_since\": %lld", r->e.idle_since);
 		else
@@ -148,7 +168,10 @@ static void print_json(const struct row *rows, size_t n)
 		else
 			printf(", \"ends_at\": null");
 		printf(", \"home\": ");
-		cli_json_str(stdout, cs_record_home_name(&r->e.rec));
+		if (r->e.version == 1)
+			printf("null");
+		else
+			cli_json_str(stdout, cs_record_home_name(&r->e.rec));
 		printf(", \"cgroups\": [");
 		for (size_t j = 0; j < r->e.rec.ncgroups; j++) {
 			printf("%s", j ? ", " : "");
@@ -173,7 +196,9 @@ static int read_row(int statefd, uid_t uid, struct row *row, struct cs_err *err)
 		return 0;
 	if (r < 0)
 		return r;
-	r = cs_reg_read(&reg, &row->e, err);
+	/* An older containsession's sandbox is listed as such (its entry
+	 * holds no record), not refused. */
+	r = cs_reg_read_old(&reg, &row->e, err);
 	cs_reg_unlock(&reg);
 	if (r < 0)
 		return r;
@@ -185,7 +210,12 @@ static int read_row(int statefd, uid_t uid, struct row *row, struct cs_err *err)
 	row->have_mem = cs_cgroup_memory_current(row->e.rec.cgroups, row->e.rec.ncgroups, &row->mem) == 0;
 	row->have_tasks = cs_cgroup_tasks_current(row->e.rec.cgroups, row->e.rec.ncgroups, &row->tasks) == 0;
 	row->age = (long long)time(NULL) - row->e.created;
-	if (cs_lifetime_format(row->e.rec.lifetime, row->e.rec.lifetime_s, row->lifetime,
+	if (row->e.version == 1) {
+		/* Its creation time and lifetime are not read. */
+		row->age = -1;
+		snprintf(row->lifetime, sizeof(row->lifetime), "-");
+	}
+	else if (cs_lifetime_format(row->e.rec.lifetime, row->e.rec.lifetime_s, row->lifetime,
 			       sizeof(row->lifetime)) < 0)
 		snprintf(row->lifetime, sizeof(row->lifetime), "?");
 	row->ends_at = cs_sandbox_ends_at(&row->e);

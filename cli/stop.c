@@ -5,6 +5,8 @@
  * ends the PID namespace and every process in it; the user's logins then end
  * as their shells die. Their sshd [priv] processes close their PAM sessions
  * and find the entry gone, which the module takes as "already torn down".
+ * A sandbox started by an older containsession (a version-1 entry, which
+ * no login can join) is ended the same way, from what that entry holds.
  */
 #include <errno.h>
 #include <string.h>
@@ -37,7 +39,7 @@ int cli_stop(struct cli *c, int argc, char **argv)
 	if (cli_load_policy(c, true, &pol) < 0)
 		goto out;
 
-	r = cli_lock_entry(pol, u.uid, &statefd, &reg, &e);
+	r = cli_lock_entry(pol, u.uid, true, &statefd, &reg, &e);
 	if (r < 0)
 		goto out;
 	if (r == 0) {
@@ -55,7 +57,8 @@ int cli_stop(struct cli *c, int argc, char **argv)
 		cli_err("%s", err.msg);
 		goto out;
 	}
-	printf("stopped sandbox of %s (init pid %d)\n", u.name, (int)e.init_pid);
+	printf("stopped sandbox of %s (init pid %d%s)\n", u.name, (int)e.init_pid,
+	       e.version == 1 ? ", started by an older containsession" : "");
 	ret = CLI_OK;
 	goto out;
 none:

@@ -146,19 +146,27 @@ const struct cs_cgroup_backend *cs_cgroup_backend_by_name(const char *name)
 	return NULL;
 }
 
-/* A record written before the backend was: systemd's slices have their
- * own name, the others are v1's or v2's by the hierarchy they are in. */
-static const struct cs_cgroup_backend *infer(const struct cs_cgroup_host *h,
-					     char *const *dirs, size_t n)
+/* A version-1 registry entry (the release before the record) names no
+ * backend; that release's teardown told them apart as this does, and its
+ * backends named their directories so that it could: systemd's user-<uid>.slice,
+ * cgroupfs' user-<uid> in a v1 or v2 hierarchy. Only for such an entry's
+ * teardown (lib/root/teardown.c); a record names its backend. */
+const char *cs_cgroup_backend_of_v1_entry(char *const *dirs, size_t n)
 {
+	struct cs_cgroup_host h;
 	const struct cs_cgmount *m;
+	const char *name;
 
 	if (n == 0)
-		return &cs_cgroup_off;
+		return cs_cgroup_off.name;
 	if (cs_cgroup_is_systemd(dirs[0]))
-		return &cs_cgroup_systemd;
-	m = cs_cgmounts_of(&h->mounts, dirs[0]);
-	return m && m->v2 ? &cs_cgroup_v2 : &cs_cgroup_v1;
+		return cs_cgroup_systemd.name;
+	if (cs_cgroup_host_read(&h, NULL) < 0)
+		return NULL;
+	m = cs_cgmounts_of(&h.mounts, dirs[0]);
+	name = !m ? NULL : m->v2 ? cs_cgroup_v2.name : cs_cgroup_v1.name;
+	cs_cgroup_host_free(&h);
+	return name;
 }
 
 int cs_cgroup_from_record(const char *name, char *const *dirs, size_t n,
@@ -170,17 +178,19 @@ int cs_cgroup_from_record(const char *name, char *const *dirs, size_t n,
 	memset(cg, 0, sizeof(*cg));
 	if (n > CS_REG_MAX_CGROUPS)
 		return cs_err_set(err, EINVAL, "%zu cgroup directories in the registry", n);
-	if (n == 0 && (!name || !strcmp(name, cs_cgroup_off.name))) {
+	if (!name)
+		return cs_err_set(err, EINVAL, "no cgroup backend recorded");
+	if (n == 0 && !strcmp(name, cs_cgroup_off.name)) {
 		cg->backend = &cs_cgroup_off;
 		return 0;
 	}
 	if ((r = cs_cgroup_host_read(&h, err)) < 0)
 		return r;
-	cg->backend = name ? cs_cgroup_backend_by_name(name) : infer(&h, dirs, n);
+	cg->backend = cs_cgroup_backend_by_name(name);
 	if (!cg->backend || (n && cg->backend == &cs_cgroup_off)) {
 		cs_cgroup_host_free(&h);
 		return cs_err_set(err, EINVAL, "cgroup backend '%s' with %zu directories in the registry",
-				  name ? name : "(inferred)", n);
+				  name, n);
 	}
 	for (size_t i = 0; i < n; i++, cg->n++) {
 		/* Where this process is now in dir's hierarchy, so that leave

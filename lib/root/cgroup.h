@@ -77,13 +77,16 @@ int cs_cgroup_resolve(enum cs_cgroup_mode mode, const char *root, uid_t uid,
 /* The backend of that name, or NULL. */
 const struct cs_cgroup_backend *cs_cgroup_backend_by_name(const char *name);
 
-/* The cgroup of a recorded sandbox: its backend (by name) and directories;
- * self is where this process is now in each directory's hierarchy. A NULL
- * name (an entry written before the backend was recorded) is inferred from
- * the directories: a user-<uid>.slice is systemd's, anything else cgroupfs. */
+/* The cgroup of a recorded sandbox: its backend (by name, which it must
+ * have) and directories; self is where this process is now in each
+ * directory's hierarchy. */
 int cs_cgroup_from_record(const char *name, char *const *dirs, size_t n,
 			  struct cs_cgroup *cg, struct cs_err *err);
 void cs_cgroup_free(struct cs_cgroup *cg);
+/* The backend that made the directories of a version-1 registry entry
+ * (which does not name it), as that release told: for its teardown only.
+ * NULL when they are in no hierarchy mounted here. */
+const char *cs_cgroup_backend_of_v1_entry(char *const *dirs, size_t n);
 
 /* The operations, through cg's backend (a zeroed cg is cgroup = off). */
 int cs_cgroup_setup(const struct cs_cgroup *cg, const struct cs_profile *p,
@@ -97,8 +100,8 @@ int cs_cgroup_host_read(struct cs_cgroup_host *h, struct cs_err *err);
 void cs_cgroup_host_free(struct cs_cgroup_host *h);
 
 /* Is dir a systemd user slice (.../user-<uid>.slice)? The cgroupfs
- * backends name theirs user-<uid>, never *.slice. Only for records that
- * do not name their backend. */
+ * backends name theirs user-<uid>, never *.slice. Only for version-1
+ * entries, which do not name their backend. */
 bool cs_cgroup_is_systemd(const char *dir);
 
 /* ---- shared by the backends -------------------------------------------- */

@@ -238,6 +238,84 @@ int cs_reg_parse(const char *text, size_t len, struct cs_reg_entry *e, char *why
 		cs_reg_entry_free(e);
 	} else {
 		e->present = true;
+		e->version = CS_RECORD_VERSION;
+	}
+	cs_kv_free(&kv);
+	return r;
+}
+
+/*
+ * Version 1, the entry of the release before the record: what ends its
+ * sandbox is read, strictly, and nothing else is interpreted. Every key
+ * that release wrote must be there once (cgroup and holder any number of
+ * times) and no other: a text that is not such an entry is refused as any
+ * unreadable one, so root never signals a pid or removes a directory from
+ * a file it half understands.
+ */
+static int parse_v1(struct cs_kv *kv, struct cs_reg_entry *e)
+{
+	static const char *const unread[] = { "profile", "home", "net_none", "created",
+					      "lifetime", "idle_since" };
+	const char *user, *v;
+	uint64_t n;
+	size_t it = 0;
+	int r;
+
+	if (!(v = cs_kv_get(kv, "version")) || strcmp(v, "1"))
+		return cs_kv_fail(kv, "not version 1");
+	for (size_t i = 0; i < sizeof(unread) / sizeof(unread[0]); i++)
+		if (!cs_kv_get(kv, unread[i]))
+			return cs_kv_fail(kv, "no %s", unread[i]);
+	if (!(user = cs_kv_get(kv, "user")) || !*user || strlen(user) >= sizeof(e->user))
+		return cs_kv_fail(kv, "user is missing, empty or too long");
+	strcpy(e->user, user);
+	if ((r = cs_kv_get_u64(kv, "uid", UINT32_MAX - 1, &n)) < 0)
+		return r == -ENOENT ? cs_kv_fail(kv, "no uid") : r;
+	e->uid = (uid_t)n;
+	if ((r = cs_kv_get_u64(kv, "gid", UINT32_MAX - 1, &n)) < 0)
+		return r == -ENOENT ? cs_kv_fail(kv, "no gid") : r;
+	e->gid = (gid_t)n;
+	/* SIGKILLed through a pidfd checked against init_start, as now. */
+	if ((r = cs_kv_get_u64(kv, "init_pid", INT32_MAX, &n)) < 0 || n <= 1)
+		return r == -ENOENT ? cs_kv_fail(kv, "no init_pid") : cs_kv_fail(kv, "bad init_pid");
+	e->init_pid = (pid_t)n;
+	if ((r = cs_kv_get_u64(kv, "init_start", UINT64_MAX, &n)) < 0)
+		return r == -ENOENT ? cs_kv_fail(kv, "no init_start") : r;
+	e->init_start = n;
+	/* The cgroup directories root removes: absolute, at most as many as
+	 * that release made. Which backend made them is not written in a
+	 * version-1 entry; teardown.c derives it as that release did. */
+	while ((v = cs_kv_next(kv, "cgroup", &it))) {
+		if (e->rec.ncgroups >= CS_RECORD_MAX_CGROUPS || v[0] != '/')
+			return cs_kv_fail(kv, "cgroup=%s is not an absolute path, or one too many", v);
+		if (!(e->rec.cgroups[e->rec.ncgroups] = strdup(v)))
+			return -ENOMEM;
+		e->rec.ncgroups++;
+	}
+	it = 0;
+	while ((v = cs_kv_next(kv, "holder", &it)))
+		if ((r = take_holder(kv, v, e)) < 0)
+			return r;
+	return cs_kv_done(kv);
+}
+
+int cs_reg_parse_v1(const char *text, size_t len, struct cs_reg_entry *e, char *why, size_t whylen)
+{
+	static const char *const repeat[] = { "cgroup", "holder", NULL };
+	struct cs_kv kv;
+	int r;
+
+	memset(e, 0, sizeof(*e));
+	r = cs_kv_parse(text, len, repeat, &kv);
+	if (r == 0)
+		r = parse_v1(&kv, e);
+	if (r < 0) {
+		if (why)
+			snprintf(why, whylen, "%s", kv.err[0] ? kv.err : strerror(-r));
+		cs_reg_entry_free(e);
+	} else {
+		e->present = true;
+		e->version = 1;
 	}
 	cs_kv_free(&kv);
 	return r;
@@ -247,6 +325,10 @@ char *cs_reg_format(const struct cs_reg_entry *e)
 {
 	struct cs_kvw w = { 0 };
 
+	/* An old entry is only ever ended, never rewritten: its record is
+	 * not there to write. */
+	if (e->version == 1)
+		return NULL;
 	/* The writer refuses, never escapes, a control character: a name with
 	 * one never becomes a sandbox (lib/root/user.c refuses it before). */
 	cs_record_put(&w, &e->rec);
@@ -280,7 +362,7 @@ static const char *state_path(int statefd, char *buf, size_t len)
 	return buf;
 }
 
-int cs_reg_read(struct cs_reg *reg, struct cs_reg_entry *e, struct cs_err *err)
+static int reg_read(struct cs_reg *reg, struct cs_reg_entry *e, bool old_ok, struct cs_err *err)
 {
 	char why[320], dir[256];
 	struct stat st;
@@ -309,6 +391,21 @@ int cs_reg_read(struct cs_reg *reg, struct cs_reg_entry *e, struct cs_err *err)
 	}
 	buf[off] = '\0';
 	r = cs_reg_parse(buf, off, e, why, sizeof(why));
+	if (r < 0 && cs_reg_parse_v1(buf, off, e, NULL, 0) == 0) {
+		if (!old_ok) {
+			/* Never joined: it was not built with a record. It
+			 * can only be ended, and the admin is told how. */
+			r = cs_err_set(err, 0, "registry entry %s/%u: the sandbox of %s was started "
+				       "by an older containsession (entry version 1) and cannot be "
+				       "joined; end it with `containsession stop %s`",
+				       state_path(reg->statefd, dir, sizeof(dir)), (unsigned)reg->uid,
+				       e->user, e->user);
+			cs_reg_entry_free(e);
+			free(buf);
+			return r;
+		}
+		r = 0;
+	}
 	free(buf);
 	if (r < 0)
 		/* Never filled in from the policy: a running sandbox is
@@ -321,6 +418,16 @@ int cs_reg_read(struct cs_reg *reg, struct cs_reg_entry *e, struct cs_err *err)
 				  (unsigned)reg->uid, (unsigned)e->uid);
 	}
 	return 0;
+}
+
+int cs_reg_read(struct cs_reg *reg, struct cs_reg_entry *e, struct cs_err *err)
+{
+	return reg_read(reg, e, false, err);
+}
+
+int cs_reg_read_old(struct cs_reg *reg, struct cs_reg_entry *e, struct cs_err *err)
+{
+	return reg_read(reg, e, true, err);
 }
 
 int cs_reg_write(struct cs_reg *reg, const struct cs_reg_entry *e,

@@ -14,6 +14,8 @@
  * The entry is the sandbox's record (lib/root/record.h: what it was built
  * with, written once at creation) and what changes while it runs (its
  * holders, since when it is idle), one key=value file (lib/kv.h).
+ * An entry of the release before the record (version 1) can only be ended
+ * (`containsession stop`, `gc`), never joined.
  */
 #ifndef CS_REGISTRY_H
 #define CS_REGISTRY_H
@@ -37,6 +39,12 @@ struct cs_holder {
 
 struct cs_reg_entry {
 	bool present;             /* false: empty file, no sandbox */
+	/* CS_RECORD_VERSION (0 in one being made); or 1: the entry of a sandbox started by the
+	 * release before the record (cs_reg_read_old), of which only what
+	 * ends it is read: user, uid, gid, init_pid/init_start, holders and
+	 * rec.cgroups. The rest of rec is empty, and such an entry is never
+	 * joined nor written back. */
+	int version;
 	uid_t uid;
 	gid_t gid;
 	char user[64];
@@ -76,7 +84,13 @@ int cs_reg_lock_existing_within(int statefd, uid_t uid, int timeout_ms, struct c
 				struct cs_err *err);
 void cs_reg_unlock(struct cs_reg *reg);
 
+/* Read the entry. One of version 1 (a sandbox started by the previous
+ * release) is refused with a message that says so and names the command
+ * that ends it: a login never joins it. */
 int cs_reg_read(struct cs_reg *reg, struct cs_reg_entry *e, struct cs_err *err);
+/* The same, but an entry of version 1 is read (e->version = 1) for what
+ * ends it: `stop`, `gc` and `list`, never a login. */
+int cs_reg_read_old(struct cs_reg *reg, struct cs_reg_entry *e, struct cs_err *err);
 int cs_reg_write(struct cs_reg *reg, const struct cs_reg_entry *e,
 		 struct cs_err *err);
 /* Remove the entry (while still holding its lock) and unlock. */
@@ -86,6 +100,9 @@ int cs_reg_remove(struct cs_reg *reg, struct cs_err *err);
  * what is wrong with a text that does not parse. */
 int cs_reg_parse(const char *text, size_t len, struct cs_reg_entry *e, char *why, size_t whylen);
 char *cs_reg_format(const struct cs_reg_entry *e);
+/* A version-1 text, strictly (every key that release wrote, once, and no
+ * other), for its teardown fields only. */
+int cs_reg_parse_v1(const char *text, size_t len, struct cs_reg_entry *e, char *why, size_t whylen);
 
 void cs_reg_entry_free(struct cs_reg_entry *e);
 

@@ -61,10 +61,18 @@ int cs_sandbox_teardown(const struct cs_reg_entry *e, int grace_ms, struct cs_er
 		}
 		close(fd);
 	}
-	/* Through the backend the sandbox was made with, not today's. */
+	/* Through the backend the sandbox was made with, not today's. A
+	 * version-1 entry names none: the one its release made the
+	 * directories with (cs_cgroup_backend_of_v1_entry). */
+	const char *backend = e->version == 1 ?
+		cs_cgroup_backend_of_v1_entry(e->rec.cgroups, e->rec.ncgroups) : e->rec.cgroup;
 	struct cs_cgroup cg;
-	int r = cs_cgroup_from_record(e->rec.cgroup, e->rec.cgroups, e->rec.ncgroups, &cg, err);
-	if (r < 0)
+	int r;
+
+	if (!backend)
+		return cs_err_set(err, ENOENT, "cgroup %s of the sandbox is in no hierarchy mounted here",
+				  e->rec.cgroups[0]);
+	if ((r = cs_cgroup_from_record(backend, e->rec.cgroups, e->rec.ncgroups, &cg, err)) < 0)
 		return r;
 	for (int waited = 0; waited < grace_ms && !cgroups_empty(cg.dirs, cg.n);
 	     waited += POLL_MS)
@@ -86,6 +94,10 @@ const char *cs_sandbox_due(const struct cs_reg_entry *e, long long now)
 		return "its init has exited";
 	if (e->nholders > 0)
 		return NULL;
+	/* Started by an older containsession: no login can join it again,
+	 * so nothing is left to wait for once its own logins are gone. */
+	if (e->version == 1)
+		return "it was started by an older containsession and no login is left";
 	switch (e->rec.lifetime) {
 	case CS_LIFE_LOGOUT:
 		return "no login is left";

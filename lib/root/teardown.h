@@ -31,7 +31,8 @@ int cs_sandbox_end(int statefd, const struct cs_reg_entry *e, int grace_ms, stru
  * when not; otherwise why, for a log line. Due: its init has exited; or no
  * login holds it and its lifetime is over: logout at once, a grace period
  * that has passed since idle_since, or (processes) nothing but its init is
- * left in its PID namespace. The one rule the module (at login and logout)
+ * left in its PID namespace; a version-1 entry (an older containsession's,
+ * which no login can join) as soon as no login holds it. The one rule the module (at login and logout)
  * and `containsession gc` / `list` all follow. A holder-less entry whose
  * idle_since is 0 (its logins died without closing) counts as idle from
  * now: the caller records that (cs_sandbox_mark_idle).

@@ -32,12 +32,17 @@ static void test_attach_skips_slices(void **state)
 	char *dirs[] = { "/nonexistent/user.slice/user-1000.slice" };
 	struct cs_cgroup cg;
 	struct cs_err err;
-	assert_int_equal(cs_cgroup_from_record(NULL, dirs, 1, &cg, &err), 0);
+	/* No name, no guess: every operation goes through the recorded
+	 * backend. Only a version-1 entry's teardown derives one. */
+	assert_true(cs_cgroup_from_record(NULL, dirs, 1, &cg, &err) < 0);
+	assert_string_equal(cs_cgroup_backend_of_v1_entry(dirs, 1), "systemd");
+	assert_string_equal(cs_cgroup_backend_of_v1_entry(dirs, 0), "off");
+	assert_int_equal(cs_cgroup_from_record("systemd", dirs, 1, &cg, &err), 0);
 	assert_ptr_equal(cg.backend, &cs_cgroup_systemd);
 	assert_int_equal(cs_cgroup_attach(&cg, getpid(), &err), 0);
 	cs_cgroup_free(&cg);
 	char *bad[] = { "/nonexistent/containsession/user-1000" };
-	assert_int_equal(cs_cgroup_from_record(NULL, bad, 1, &cg, &err), 0);
+	assert_int_equal(cs_cgroup_from_record("v2", bad, 1, &cg, &err), 0);
 	assert_true(cs_cgroup_attach(&cg, getpid(), &err) < 0);
 	cs_cgroup_free(&cg);
 	/* a recorded name wins over the directory's name */

@@ -215,6 +215,46 @@ static void test_registry_entry(void **state)
 	assert_non_null(strstr(why, "version 1, not 2"));
 	assert_true(cs_reg_parse("", 0, &back, why, sizeof(why)) < 0);
 	assert_non_null(strstr(why, "no version"));
+
+	/* ... but read for its teardown: what ends it, strictly. */
+	const char *v1 = "version=1\nuser=alice\nuid=1000\ngid=1000\nprofile=p\nhome=overlay\n"
+			 "net_none=1\ninit_pid=4242\ninit_start=77\ncreated=1\nlifetime=logout\n"
+			 "idle_since=0\ncgroup=/sys/fs/cgroup/cs/user-1000\nholder=100 5\nholder=101 6\n";
+	assert_int_equal(cs_reg_parse_v1(v1, strlen(v1), &back, why, sizeof(why)), 0);
+	assert_int_equal(back.version, 1);
+	assert_string_equal(back.user, "alice");
+	assert_int_equal(back.uid, 1000);
+	assert_int_equal(back.init_pid, 4242);
+	assert_int_equal(back.init_start, 77);
+	assert_int_equal(back.rec.ncgroups, 1);
+	assert_string_equal(back.rec.cgroups[0], "/sys/fs/cgroup/cs/user-1000");
+	assert_int_equal(back.nholders, 2);
+	assert_null(cs_reg_format(&back)); /* never written back */
+	cs_reg_entry_free(&back);
+	assert_int_equal(cs_reg_parse_v1(text, strlen(text), &back, why, sizeof(why)), 0);
+	cs_reg_entry_free(&back);
+	static const char *const bad_v1[] = {
+		/* a key missing, one too many, unknown, repeated, malformed */
+		"version=1\nuser=alice\nuid=1000\ngid=1000\nprofile=p\nhome=overlay\nnet_none=1\n"
+		"init_pid=4242\ninit_start=77\ncreated=1\nlifetime=logout\n",
+		"version=1\nuser=alice\nuid=1000\ngid=1000\nprofile=p\nhome=overlay\nnet_none=1\n"
+		"init_pid=4242\ninit_start=77\ncreated=1\nlifetime=logout\nidle_since=0\nhostname=h\n",
+		"version=1\nuser=alice\nuid=1000\ngid=1000\nprofile=p\nhome=overlay\nnet_none=1\n"
+		"init_pid=4242\ninit_pid=4243\ninit_start=77\ncreated=1\nlifetime=logout\nidle_since=0\n",
+		"version=1\nuser=alice\nuid=1000\ngid=1000\nprofile=p\nhome=overlay\nnet_none=1\n"
+		"init_pid=1\ninit_start=77\ncreated=1\nlifetime=logout\nidle_since=0\n",
+		"version=1\nuser=alice\nuid=1000\ngid=1000\nprofile=p\nhome=overlay\nnet_none=1\n"
+		"init_pid=4242\ninit_start=x\ncreated=1\nlifetime=logout\nidle_since=0\n",
+		"version=1\nuser=alice\nuid=1000\ngid=1000\nprofile=p\nhome=overlay\nnet_none=1\n"
+		"init_pid=4242\ninit_start=77\ncreated=1\nlifetime=logout\nidle_since=0\ncgroup=rel\n",
+		"version=1\nuser=alice\nuid=1000\ngid=1000\nprofile=p\nhome=overlay\nnet_none=1\n"
+		"init_pid=4242\ninit_start=77\ncreated=1\nlifetime=logout\nidle_since=0\nholder=5\n",
+	};
+	for (size_t i = 0; i < sizeof(bad_v1) / sizeof(bad_v1[0]); i++)
+		assert_true(cs_reg_parse_v1(bad_v1[i], strlen(bad_v1[i]), &back, why, sizeof(why)) < 0);
+	char *v2 = cs_reg_format(&e);
+	assert_true(cs_reg_parse_v1(v2, strlen(v2), &back, why, sizeof(why)) < 0);
+	free(v2);
 	cs_reg_entry_free(&e);
 	cs_policy_free(pol);
 }
