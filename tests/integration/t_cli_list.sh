@@ -25,10 +25,10 @@ printf '%s\n' "$json" | sed 's/^/    list: /'
 rows=$(python3 -c '
 import json, sys
 data = json.load(sys.stdin)
-keys = {"user", "uid", "profile", "init_pid", "sessions", "memory_bytes", "tasks",
+keys = {"user", "uid", "version", "profile", "init_pid", "sessions", "memory_bytes", "tasks",
         "age_seconds", "home", "cgroups", "lifetime", "idle_since", "ends_at"}
 for o in data:
-    if set(o) != keys:
+    if set(o) != keys or o["version"] != 2:
         print("BADKEYS", sorted(o))
         continue
     if (o["lifetime"], o["idle_since"], o["ends_at"]) != ("logout", None, None):
