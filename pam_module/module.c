@@ -84,6 +84,7 @@ static void login_free(struct cs_login *l)
 static void session_cleanup(pam_handle_t *pamh, void *data, int status)
 {
 	cs_netns_disarm();
+	cs_childcg_disarm();
 	cs_session_free(data);
 	free(data);
 }
@@ -181,10 +182,22 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 		cs_sandbox_close(s, NULL, &e2);
 		goto out;
 	}
+	/* The login's processes into the sandbox's own unit, where the
+	 * backend made one (cgroup = systemd: lib/root/cgroup_systemd.c). */
+	int procsfd = cs_cgroup_unit_procs(&s->cg, s->uid, s->init_pid);
+	if (procsfd >= 0 && cs_childcg_arm(procsfd, &err) < 0) {
+		close(procsfd);
+		pam_syslog(pamh, LOG_WARNING, "%s: the login's processes stay in its session scope: %s",
+			   l.user, err.msg);
+	} else if (procsfd < 0 && procsfd != -ENOENT) {
+		pam_syslog(pamh, LOG_WARNING, "%s: the login's processes stay in its session scope: "
+			   "open the sandbox's cgroup.procs: %s", l.user, strerror(-procsfd));
+	}
 	if (pam_set_data(pamh, DATA_KEY, s, session_cleanup) != PAM_SUCCESS) {
 		struct cs_err e2;
 		pam_syslog(pamh, LOG_ERR, "refusing session of %s: pam_set_data failed", l.user);
 		cs_netns_disarm();
+		cs_childcg_disarm();
 		cs_sandbox_close(s, NULL, &e2);
 		goto out;
 	}
@@ -218,6 +231,7 @@ PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc,
 	/* Children forked from here on (pam_close_session's own) are the
 	 * host's again. */
 	cs_netns_disarm();
+	cs_childcg_disarm();
 	if (cs_sandbox_close(s, &log, &err) < 0) {
 		pam_syslog(pamh, LOG_ERR, "closing session of uid %u: %s",
 			   (unsigned)s->uid, err.msg);

@@ -90,4 +90,9 @@ int cs_session_tmp(const struct cs_session *s, struct cs_err *err);
 int cs_netns_arm(int netfd, struct cs_err *err);
 void cs_netns_disarm(void);
 
+/* childcg.c: every child forked from now on moves itself into the cgroup
+ * whose cgroup.procs procsfd is (taken over, O_CLOEXEC); disarm stops it. */
+int cs_childcg_arm(int procsfd, struct cs_err *err);
+void cs_childcg_disarm(void);
+
 #endif

@@ -162,6 +162,8 @@ out:
 	l->spawn_tmpfd = l->spawn_netfd = l->spawn_homefd = -1;
 	if (r < 0)
 		return r;
+	/* A unit of its own where the backend has them (systemd's scope). */
+	cs_cgroup_adopt(cg, l->uid, l->user, e->init_pid, &l->log);
 	e->present = true;
 	e->uid = l->uid;
 	e->gid = l->gid;

@@ -254,6 +254,18 @@ void cs_cgroup_kill(const struct cs_cgroup *cg)
 	backend(cg)->kill(cg);
 }
 
+void cs_cgroup_adopt(const struct cs_cgroup *cg, uid_t uid, const char *user, pid_t init,
+		     const struct cs_log *log)
+{
+	if (backend(cg)->adopt)
+		backend(cg)->adopt(cg, uid, user, init, log);
+}
+
+int cs_cgroup_unit_procs(const struct cs_cgroup *cg, uid_t uid, pid_t init)
+{
+	return backend(cg)->unit_procs ? backend(cg)->unit_procs(cg, uid, init) : -ENOENT;
+}
+
 /* ---- cgroup = off: no directory, nothing to do ------------------------- */
 
 static int off_resolve(const struct cs_cgroup_host *h, const char *root, uid_t uid,

@@ -54,6 +54,17 @@ struct cs_cgroup_backend {
 	int (*destroy)(const struct cs_cgroup *cg, struct cs_err *err);
 	/* SIGKILL every process in the user's cgroup (not the caller). */
 	void (*kill)(const struct cs_cgroup *cg);
+	/* Optional (NULL: nothing to do). Right after the init is spawned,
+	 * alone in its PID namespace: give the sandbox a unit of its own
+	 * (systemd: a transient scope, see cgroup_systemd.c). Never fatal:
+	 * what cannot be done is logged, and the sandbox stays where the
+	 * init was forked. */
+	void (*adopt)(const struct cs_cgroup *cg, uid_t uid, const char *user, pid_t init,
+		      const struct cs_log *log);
+	/* Optional. An O_WRONLY|O_CLOEXEC fd on cgroup.procs of the unit
+	 * adopt made for the sandbox of init, where a login's processes are
+	 * to go; -ENOENT when there is none. */
+	int (*unit_procs)(const struct cs_cgroup *cg, uid_t uid, pid_t init);
 };
 
 struct cs_cgroup {
@@ -95,6 +106,9 @@ int cs_cgroup_attach(const struct cs_cgroup *cg, pid_t pid, struct cs_err *err);
 int cs_cgroup_leave(const struct cs_cgroup *cg, pid_t pid, struct cs_err *err);
 int cs_cgroup_destroy(const struct cs_cgroup *cg, struct cs_err *err);
 void cs_cgroup_kill(const struct cs_cgroup *cg);
+void cs_cgroup_adopt(const struct cs_cgroup *cg, uid_t uid, const char *user, pid_t init,
+		     const struct cs_log *log);
+int cs_cgroup_unit_procs(const struct cs_cgroup *cg, uid_t uid, pid_t init);
 
 int cs_cgroup_host_read(struct cs_cgroup_host *h, struct cs_err *err);
 void cs_cgroup_host_free(struct cs_cgroup_host *h);

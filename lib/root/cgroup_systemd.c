@@ -2,13 +2,20 @@
 /*
  * cgroup = systemd: the limits go on user-<uid>.slice as runtime unit
  * properties, set through systemd's D-Bus API (what `systemctl
- * set-property --runtime` does), and no process is ever moved: pam_systemd,
- * earlier in the stack, has already put sshd's [priv] process into logind's
- * session scope below that slice, and everything of the login (the sandbox
- * included) inherits it. So systemd's own view — systemctl status,
- * systemd-cgls, loginctl — stays the truth, and systemd, the owner of the
- * tree, is the only one writing to it (writing cgroupfs behind its back
- * would be undone at its next realize).
+ * set-property --runtime` does). pam_systemd, earlier in the stack, has
+ * already put sshd's [priv] process into logind's session scope below
+ * that slice; the sandbox gets a transient scope of its own beside it,
+ * containsession-<uid>-<init pid>.scope (adopt: StartTransientUnit with
+ * the init's pid, what `systemd-run --scope` does), and every login's
+ * processes go there too (unit_procs: sshd's post-auth child moves itself
+ * in, see pam_module/childcg.c). So systemd's own view — systemctl status,
+ * systemd-cgls — stays the truth, systemd, the owner of the tree, is the
+ * only one making cgroups in it (writing cgroupfs behind its back would be
+ * undone at its next realize), and logind, which stops a session's scope
+ * at logout with KillUserProcesses=yes, never ends a sandbox whose
+ * lifetime keeps it, nor the sandbox of the user's other logins with the
+ * login that happened to start it. The scope is collected by systemd once
+ * it is empty, that is once the init has exited.
  *
  * Runtime properties persist as drop-ins in /run/systemd/system.control
  * until reboot, even after the slice is gone; the last logout therefore
@@ -18,12 +25,14 @@
  * (user-.slice's TasksMax=33%, say) again.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 #include <sys/xattr.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <systemd/sd-bus.h>
@@ -324,17 +333,119 @@ static int systemd_destroy(const struct cs_cgroup *cg, struct cs_err *err)
 	return r;
 }
 
-/* Nothing is ever moved: the login stays in logind's session scope, below
- * the slice (a process written into the slice itself would also be an
- * internal process of a cgroup with children: EBUSY on v2). */
+/* The [priv] process is never moved: it stays in logind's session scope,
+ * which is the session (a process written into the slice itself would
+ * also be an internal process of a cgroup with children: EBUSY on v2).
+ * The sandbox's processes go to its own scope: adopt and unit_procs. */
 static int systemd_move(const struct cs_cgroup *cg, pid_t pid, struct cs_err *err)
 {
 	return 0;
 }
 
-/* The slice is never killed (see systemd_destroy). */
+/* The slice is never killed (see systemd_destroy); the sandbox's scope
+ * empties when its init exits (PID 1 of a namespace takes everything in
+ * it along), and systemd collects it. */
 static void systemd_kill(const struct cs_cgroup *cg)
 {
+}
+
+#define SCOPE_WAIT_MS 5000
+#define SCOPE_POLL_MS 20
+
+static void scope_name(char *buf, size_t len, uid_t uid, pid_t init)
+{
+	snprintf(buf, len, "containsession-%u-%d.scope", (unsigned)uid, (int)init);
+}
+
+/* Is pid in slice/unit (in any hierarchy: the unified one, or hybrid's
+ * name=systemd where systemd tracks units)? */
+static bool pid_in_unit(pid_t pid, const char *slice, const char *unit)
+{
+	char path[64], want[256], line[4096];
+	bool in = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
+	snprintf(want, sizeof(want), "/%s/%s", slice, unit);
+	if (!(f = fopen(path, "re")))
+		return false;
+	size_t wl = strlen(want);
+	while (!in && fgets(line, sizeof(line), f)) {
+		size_t l = strcspn(line, "\n");
+		line[l] = '\0';
+		in = l >= wl && !strcmp(line + l - wl, want);
+	}
+	fclose(f);
+	return in;
+}
+
+/*
+ * A transient scope for the sandbox, in the user's slice, with the init
+ * (alone in its PID namespace: it only reaps once it said "ready", so
+ * moving it moves the whole sandbox). The name carries the init's pid,
+ * so a new sandbox never collides with the scope of one that is still
+ * emptying. systemd moves the pid when the job runs, after the reply:
+ * the wait for it is bounded.
+ */
+static void systemd_adopt(const struct cs_cgroup *cg, uid_t uid, const char *user, pid_t init,
+			  const struct cs_log *log)
+{
+	sd_bus_error e = SD_BUS_ERROR_NULL;
+	struct cs_err err = { "" };
+	char unit[96], desc[160];
+	sd_bus *bus = NULL;
+	int r;
+
+	if (cg->n < 1 || !cg->dirs[0] || init <= 1)
+		return;
+	const char *slice = unit_of(cg->dirs[0]);
+	scope_name(unit, sizeof(unit), uid, init);
+	snprintf(desc, sizeof(desc), "containsession sandbox of %s", user);
+	r = open_bus(&bus, &err);
+	if (r == 0)
+		r = sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+				       "org.freedesktop.systemd1.Manager", "StartTransientUnit",
+				       &e, NULL, "ssa(sv)a(sa(sv))", unit, "fail", 4,
+				       "Slice", "s", slice,
+				       "Description", "s", desc,
+				       "PIDs", "au", 1, (uint32_t)init,
+				       "CollectMode", "s", "inactive-or-failed",
+				       0);
+	for (int waited = 0; r >= 0 && !pid_in_unit(init, slice, unit); waited += SCOPE_POLL_MS) {
+		if (waited >= SCOPE_WAIT_MS) {
+			r = -ETIMEDOUT;
+			break;
+		}
+		nanosleep(&(struct timespec){ 0, SCOPE_POLL_MS * 1000 * 1000 }, NULL);
+	}
+	if (r < 0)
+		cs_logf(log, LOG_WARNING, "cannot make %s in %s for the sandbox of %s (%s): it stays "
+			"in the login's session scope, where logind's KillUserProcesses=yes ends it "
+			"with that login", unit, slice, user,
+			e.message ? e.message : err.msg[0] ? err.msg : strerror(-r));
+	sd_bus_error_free(&e);
+	sd_bus_flush_close_unref(bus);
+}
+
+/* cgroup.procs of the sandbox's scope, for a login's post-auth child to
+ * move itself into; only when the init is there (a sandbox adopt could
+ * not move stays in a session scope, and its logins in theirs). */
+static int systemd_unit_procs(const struct cs_cgroup *cg, uid_t uid, pid_t init)
+{
+	char unit[96], path[4096];
+	int fd;
+
+	if (cg->n < 1 || !cg->dirs[0] || init <= 1)
+		return -ENOENT;
+	scope_name(unit, sizeof(unit), uid, init);
+	if (!pid_in_unit(init, unit_of(cg->dirs[0]), unit))
+		return -ENOENT;
+	if (snprintf(path, sizeof(path), "%s/%s/cgroup.procs", cg->dirs[0], unit) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	/* cgroupfs, root's: the path is the slice's directory (resolved
+	 * from our own cgroup) and a name we made. */
+	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	return fd < 0 ? -errno : fd;
 }
 
 const struct cs_cgroup_backend cs_cgroup_systemd = {
@@ -345,4 +456,6 @@ const struct cs_cgroup_backend cs_cgroup_systemd = {
 	.leave = systemd_move,
 	.destroy = systemd_destroy,
 	.kill = systemd_kill,
+	.adopt = systemd_adopt,
+	.unit_procs = systemd_unit_procs,
 };
