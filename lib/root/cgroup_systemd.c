@@ -405,11 +405,17 @@ static void systemd_adopt(const struct cs_cgroup *cg, uid_t uid, const char *use
 	if (r == 0)
 		r = sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
 				       "org.freedesktop.systemd1.Manager", "StartTransientUnit",
-				       &e, NULL, "ssa(sv)a(sa(sv))", unit, "fail", 4,
+				       &e, NULL, "ssa(sv)a(sa(sv))", unit, "fail", 5,
 				       "Slice", "s", slice,
 				       "Description", "s", desc,
 				       "PIDs", "au", 1, (uint32_t)init,
 				       "CollectMode", "s", "inactive-or-failed",
+				       /* A process the OOM killer ends (the
+					* slice's memory.max) must not stop
+					* the whole sandbox, systemd's default
+					* for a unit (DefaultOOMPolicy=stop);
+					* logind's session scopes continue too. */
+				       "OOMPolicy", "s", "continue",
 				       0);
 	for (int waited = 0; r >= 0 && !pid_in_unit(init, slice, unit); waited += SCOPE_POLL_MS) {
 		if (waited >= SCOPE_WAIT_MS) {
