@@ -42,6 +42,10 @@ endif
 # libc6-dev (libc.a, for the static helper), so it is named.
 PKGS_BUILD   := gcc libc6-dev make pkg-config libpam0g-dev libcap-ng-dev \
                 libseccomp-dev libsystemd-dev
+# What the installed module runs: e2fsprogs' mke2fs, e2fsck and resize2fs
+# for a persistent home's image (lib/root/homeimg.c). Priority important, so
+# on every standard Debian install, but not in minimal roots and containers.
+PKGS_RUN     := e2fsprogs
 # What tests/lib/sshd.sh (the private sshd of the tests, the demo and the
 # benchmarks) runs: sshd, the clients, useradd, ps, ss, python3 (xattr probe).
 PKGS_HARNESS := openssh-server openssh-client openssh-sftp-server passwd procps \
@@ -51,9 +55,9 @@ PKGS_HARNESS := openssh-server openssh-client openssh-sftp-server passwd procps 
 # named here; libclang-rt-dev holds libFuzzer and the sanitizer runtimes.
 # tmux, screen, expect: t_pty_inside runs them in a sandbox's pty; curl, xvfb,
 # xauth, x11-utils: the forwarding tests (t_fwd_*).
-PKGS_TEST    := $(PKGS_HARNESS) libcmocka-dev clang libclang-rt-dev rsync psmisc mandoc \
+PKGS_TEST    := $(PKGS_RUN) $(PKGS_HARNESS) libcmocka-dev clang libclang-rt-dev rsync psmisc mandoc \
                 tmux screen expect curl xvfb xauth x11-utils
-PKGS_DEMO    := $(PKGS_HARNESS)
+PKGS_DEMO    := $(PKGS_RUN) $(PKGS_HARNESS)
 
 CONFIG_SRC := $(wildcard config/*.c)
 # lib/: linked into the helper (it runs as the user) and into root's

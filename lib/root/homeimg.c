@@ -78,9 +78,13 @@ static int run_tool(char *const argv[], int imgfd, int max_ok, const char *path,
 	size_t len = 0;
 	pid_t c;
 	char *envp[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
-	int fd3 = high_fd(imgfd), fd2;
+	int fd3, fd2;
 
-	if (fd3 < 0)
+	/* Checked here, not left to execve in the child: its failure would
+	 * read as "exit 127", which names no cause. */
+	if (access(argv[0], X_OK) < 0)
+		return cs_err_set(err, errno, "%s cannot be run (install e2fsprogs)", argv[0]);
+	if ((fd3 = high_fd(imgfd)) < 0)
 		return cs_err_set(err, errno, "dup");
 	if (pipe2(p, O_CLOEXEC) < 0) {
 		close(fd3);
