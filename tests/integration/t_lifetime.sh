@@ -90,7 +90,20 @@ expect_true "6s: gc leaves nothing" cs_wait_clean cstest1 10
 # A login that finds the grace over ends the old sandbox itself.
 # (The sandbox is told by its init's pid and start time: a PID namespace's
 # inode number may be reused once the old one is gone.)
-init_of() { grep -E '^init_(pid|start)=' "$CS_STATE_DIR/$uid" | paste -sd' '; }
+# The entry is read without the module's lock, and the client returns
+# before sshd's close_session has rewritten it (truncate, then one write):
+# a read in between finds it empty. So: two equal reads with both keys,
+# within 5 s.
+init_of() {
+	local a='' b
+	for _ in $(seq 50); do
+		b=$(grep -E '^init_(pid|start)=' "$CS_STATE_DIR/$uid" 2>/dev/null | paste -sd' ')
+		case $b in *init_pid=*init_start=*) [ "$a" = "$b" ] && break ;; esac
+		a=$b b=''
+		sleep 0.1
+	done
+	echo "$b"
+}
 cs_ssh cstest1 -- true </dev/null
 i1=$(init_of)
 sleep 7
