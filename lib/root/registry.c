@@ -182,17 +182,14 @@ static int take_holder(struct cs_kv *kv, const char *v, struct cs_reg_entry *e)
 	return cs_reg_add_holder(e, (pid_t)n, m);
 }
 
-/* Strict (lib/kv.h): every key the entry has and nothing else, the record
- * among them (lib/root/record.c); any fault refuses the entry. */
-static int parse_kv(struct cs_kv *kv, struct cs_reg_entry *e)
+/* Whose sandbox and which init: the same keys and bounds in every version
+ * of the entry (teardown needs them from an older one too). */
+static int take_identity(struct cs_kv *kv, struct cs_reg_entry *e)
 {
-	const char *user, *h;
+	const char *user;
 	uint64_t v;
-	size_t it = 0;
 	int r;
 
-	if ((r = cs_record_take(kv, &e->rec)) < 0)
-		return r;
 	if (!(user = cs_kv_get(kv, "user")) || !*user || strlen(user) >= sizeof(e->user))
 		return cs_kv_fail(kv, "user is missing, empty or too long");
 	strcpy(e->user, user);
@@ -210,6 +207,22 @@ static int parse_kv(struct cs_kv *kv, struct cs_reg_entry *e)
 	if ((r = cs_kv_get_u64(kv, "init_start", UINT64_MAX, &v)) < 0)
 		return r == -ENOENT ? cs_kv_fail(kv, "no init_start") : r;
 	e->init_start = v;
+	return 0;
+}
+
+/* Strict (lib/kv.h): every key the entry has and nothing else, the record
+ * among them (lib/root/record.c); any fault refuses the entry. */
+static int parse_kv(struct cs_kv *kv, struct cs_reg_entry *e)
+{
+	const char *h;
+	uint64_t v;
+	size_t it = 0;
+	int r;
+
+	if ((r = cs_record_take(kv, &e->rec)) < 0)
+		return r;
+	if ((r = take_identity(kv, e)) < 0)
+		return r;
 	if ((r = cs_kv_get_u64(kv, "created", INT64_MAX, &v)) < 0)
 		return r == -ENOENT ? cs_kv_fail(kv, "no created") : r;
 	e->created = (long long)v;
@@ -256,8 +269,7 @@ static int parse_v1(struct cs_kv *kv, struct cs_reg_entry *e)
 {
 	static const char *const unread[] = { "profile", "home", "net_none", "created",
 					      "lifetime", "idle_since" };
-	const char *user, *v;
-	uint64_t n;
+	const char *v;
 	size_t it = 0;
 	int r;
 
@@ -266,22 +278,8 @@ static int parse_v1(struct cs_kv *kv, struct cs_reg_entry *e)
 	for (size_t i = 0; i < sizeof(unread) / sizeof(unread[0]); i++)
 		if (!cs_kv_get(kv, unread[i]))
 			return cs_kv_fail(kv, "no %s", unread[i]);
-	if (!(user = cs_kv_get(kv, "user")) || !*user || strlen(user) >= sizeof(e->user))
-		return cs_kv_fail(kv, "user is missing, empty or too long");
-	strcpy(e->user, user);
-	if ((r = cs_kv_get_u64(kv, "uid", UINT32_MAX - 1, &n)) < 0)
-		return r == -ENOENT ? cs_kv_fail(kv, "no uid") : r;
-	e->uid = (uid_t)n;
-	if ((r = cs_kv_get_u64(kv, "gid", UINT32_MAX - 1, &n)) < 0)
-		return r == -ENOENT ? cs_kv_fail(kv, "no gid") : r;
-	e->gid = (gid_t)n;
-	/* SIGKILLed through a pidfd checked against init_start, as now. */
-	if ((r = cs_kv_get_u64(kv, "init_pid", INT32_MAX, &n)) < 0 || n <= 1)
-		return r == -ENOENT ? cs_kv_fail(kv, "no init_pid") : cs_kv_fail(kv, "bad init_pid");
-	e->init_pid = (pid_t)n;
-	if ((r = cs_kv_get_u64(kv, "init_start", UINT64_MAX, &n)) < 0)
-		return r == -ENOENT ? cs_kv_fail(kv, "no init_start") : r;
-	e->init_start = n;
+	if ((r = take_identity(kv, e)) < 0)
+		return r;
 	/* The cgroup directories root removes: absolute, at most as many as
 	 * that release made. Which backend made them is not written in a
 	 * version-1 entry; teardown.c derives it as that release did. */
