@@ -118,7 +118,7 @@ $(MODULE): $(call obj,$(MODULE_SRC)) $(LIBROOT) $(LIBCS) $(LIBCONFIG) pam_module
 
 # The helper runs at every login (sshd execs it in place of the shell) and
 # its init stays resident for the life of a sandbox, so it is linked
-# statically: no ld.so, no relocation of libc and libcap-ng at each login,
+# statically: no ld.so, no relocation of libc at each login,
 # and less to map for the init while it builds the sandbox. The ASan build cannot be
 # static. The seccomp filter is compiled here, once, by genbpf (libseccomp
 # is a build dependency only).

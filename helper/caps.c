@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Capabilities of the sandboxed shell (libcap-ng). The shell runs as uid 0
+ * Capabilities of the sandboxed shell. The shell runs as uid 0
  * of the sandbox's user namespace, so at exec it gets every capability the
  * bounding set allows: the bounding set is what limits it. Capabilities in
  * a user namespace only ever act on what that namespace owns; dropping them
@@ -14,9 +14,11 @@
  * CAP_SYS_TIME, CAP_BPF, CAP_PERFMON.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <linux/capability.h>
 #include <sys/prctl.h>
-#include <cap-ng.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "config/policy.h"
 #include "helper/helper.h"
@@ -35,9 +37,52 @@ uint64_t cs_caps_default_mask(void)
 	return m;
 }
 
+/*
+ * The bounding set first (dropping needs CAP_SETPCAP, which the next step
+ * may drop), then one capset for effective, permitted and inheritable.
+ * Done with the two system calls directly rather than libcap-ng: its apply
+ * reads /proc/self/status three times and its constructor reads
+ * cap_last_cap, on the path of every login and every ControlMaster session
+ * (bench/RESULTS.md). The bounding loop needs no cap_last_cap either: one
+ * prctl per capability, a drop or (for a kept one) a read, upwards until
+ * the kernel says EINVAL (no such capability; capabilities are numbered
+ * without gaps), so a capability newer than our headers is dropped too
+ * unless kept. Returns how many capabilities the kernel knows.
+ */
+static int drop_bounding(uint64_t keep)
+{
+	int c;
+
+	for (c = 0; c < 64; c++) {
+		bool kept = keep & (1ULL << c);
+
+		if (prctl(kept ? PR_CAPBSET_READ : PR_CAPBSET_DROP, (unsigned long)c, 0, 0, 0) >= 0)
+			continue;
+		if (errno == EINVAL)
+			break;
+		return cs_fail(errno, "drop capability %d from the bounding set", c);
+	}
+	return c;
+}
+
+static int set_caps(uint64_t keep)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+
+	for (int i = 0; i < _LINUX_CAPABILITY_U32S_3; i++) {
+		__u32 w = (__u32)(keep >> (32 * i));
+		d[i] = (struct __user_cap_data_struct){ w, w, w };
+	}
+	if (syscall(SYS_capset, &h, d) < 0)
+		return cs_fail(errno, "set capabilities");
+	return 0;
+}
+
 int cs_caps_apply(const struct cs_session_info *si)
 {
 	uint64_t keep;
+	int n;
 
 	switch (si->caps) {
 	case CS_CAPS_ALL:
@@ -57,14 +102,8 @@ int cs_caps_apply(const struct cs_session_info *si)
 		return cs_fail(errno, "clear ambient capabilities");
 	if (keep == ~0ULL)
 		return 0;
-	capng_clear(CAPNG_SELECT_BOTH);
-	for (int c = 0; c <= CAP_LAST_CAP; c++)
-		if ((keep & (1ULL << c)) &&
-		    capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED |
-				 CAPNG_INHERITABLE | CAPNG_BOUNDING_SET, (unsigned)c) < 0)
-			return cs_fail(EINVAL, "keep capability %d", c);
-	/* Bounds first: it needs CAP_SETPCAP, which the caps step may drop. */
-	if (capng_apply(CAPNG_SELECT_BOUNDS) < 0 || capng_apply(CAPNG_SELECT_CAPS) < 0)
-		return cs_fail(EPERM, "apply capabilities");
-	return 0;
+	if ((n = drop_bounding(keep)) < 0)
+		return n;
+	/* Only what the kernel knows can be kept (capset refuses the rest). */
+	return set_caps(n < 64 ? keep & ((1ULL << n) - 1) : keep);
 }
