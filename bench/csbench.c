@@ -21,6 +21,11 @@
  *       exec `helper join -- CMD...` with SESSFILE's text on fd 3
  *   csbench stop PID
  *       SIGKILL PID through a pidfd and wait for it to exit
+ *   csbench image UID GID USER DATA
+ *       the home image alone: attach and mount it as `create ... overlay`
+ *       does, then close the mount, which unmounts it (the last reference:
+ *       the ext4's unmount and the loop device's clearing run in this
+ *       close); the part of a create that bounds home.max
  *   csbench with HELPER MODE ...
  *       any mode above with another helper binary (an older build, say)
  *
@@ -351,6 +356,11 @@ int main(int argc, char **argv)
 			execv(a0, hargv);
 			die(a0);
 		}
+	}
+	if (argc == 6 && !strcmp(argv[1], "image")) {
+		int fd = home_image(argv[4], "overlay", argv[5], (uid_t)strtoul(argv[2], NULL, 10),
+				    (gid_t)strtoul(argv[3], NULL, 10));
+		return close(fd) < 0;
 	}
 	if (argc == 3 && !strcmp(argv[1], "stop"))
 		return kill_wait((pid_t)atoi(argv[2])) < 0;

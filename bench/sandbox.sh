@@ -55,11 +55,15 @@ bw_same+=(--dev /dev --proc /proc --tmpfs /tmp --tmpfs /run)
 install -d -o "$uid" -g "$gid" -m 0700 "$CS_T/bwov" "$CS_T/bwov/upper" "$CS_T/bwov/work"
 bw_ov=("${bw_same[@]}" --overlay-src "$home" --overlay "$CS_T/bwov/upper" "$CS_T/bwov/work" "$home"
 	--hostname bench /bin/true)
+# The same with the home as an overlay whose upper layer is a tmpfs, as
+# cs-create-overlay-tmpfs has it (bwrap's --tmp-overlay).
+bw_tov=("${bw_same[@]}" --overlay-src "$home" --tmp-overlay "$home" --hostname bench /bin/true)
 bw_same+=(--bind "$home" "$home" --hostname bench /bin/true)
 "${as[@]}" "${bw_same[@]}" || cb_die "bwrap (same root) does not run here"
 bwov=1
 "${as[@]}" "${bw_ov[@]}" 2>"$CS_T/bwov.err" ||
 	{ bwov=; cb_log "bwrap (same root, overlay home) does not run here: left out: $(head -c 300 "$CS_T/bwov.err")"; }
+[ -z "$bwov" ] || "${as[@]}" "${bw_tov[@]}" || cb_die "bwrap --tmp-overlay does not run where --overlay does"
 "${as[@]}" bwrap --unshare-all --share-net --uid 0 --ro-bind / / true || cb_die "bwrap does not run here"
 "${as[@]}" unshare -Urmpuif --mount-proc true || cb_die "unshare does not run here"
 fj=1
@@ -74,8 +78,11 @@ cmds=(
 	"bwrap-same-root" "${as[*]} ${bw_same[*]}"
 	"cs-create-overlay" "$cs create $uid $gid $u $home overlay $data"
 	"cs-create-bind" "$cs create $uid $gid $u $home bind -"
+	"cs-create-overlay-tmpfs" "$cs create $uid $gid $u $home overlay-tmpfs $data"
+	"home-image" "$cs image $uid $gid $u $data"
 )
-[ -n "$bwov" ] && cmds+=("bwrap-same-root-overlay" "${as[*]} ${bw_ov[*]}")
+[ -n "$bwov" ] && cmds+=("bwrap-same-root-overlay" "${as[*]} ${bw_ov[*]}"
+	"bwrap-same-root-tmp-overlay" "${as[*]} ${bw_tov[*]}")
 [ -n "$fj" ] && cmds+=("firejail" "${as[*]} firejail --quiet --noprofile true")
 cb_hyperfine "$res" "$runs" "${cmds[@]}" || cb_die "hyperfine"
 
@@ -126,13 +133,14 @@ row() { # FILE NAME REF-NAME... -> table row
 		}' "$1"
 }
 {
-	for n in true unshare bwrap bwrap-same-root ${bwov:+bwrap-same-root-overlay} ${fj:+firejail} cs-create-overlay cs-create-bind; do
+	for n in true unshare bwrap bwrap-same-root ${bwov:+bwrap-same-root-overlay bwrap-same-root-tmp-overlay} \
+		${fj:+firejail} cs-create-overlay cs-create-overlay-tmpfs cs-create-bind home-image; do
 		row "$res" $n true bwrap $ovref "x bwrap" "x $ovref"
 	done
 } | cb_table "1a. Create a sandbox, run true, end it (ms; hyperfine -N, $runs runs, all as uid $uid via the driver)" \
 	"contender|median|minus plain true|p10 / p90|min / max|runs|stddev|ratio|ratio"
 echo
-echo "(bwrap-same-root: bwrap building the helper's root with the home bound; bwrap-same-root-overlay: the same with the home as an overlay, as cs-create-overlay has it)"
+echo "(bwrap-same-root: bwrap building the helper's root with the home bound; bwrap-same-root-overlay: the same with the home as an overlay on a directory, as cs-create-overlay has it but unbounded; bwrap-same-root-tmp-overlay: its upper layer a tmpfs, as cs-create-overlay-tmpfs; home-image: only the attach, mount and unmount of the ext4 image that holds cs-create-overlay's upper layer and bounds it by home.max, which no bwrap row does)"
 {
 	for n in true ${ns_ok:+nsenter} minjoin-static cs-join cs-join-noseccomp cs-join-bare; do
 		row "$res2" $n true minjoin-static true "x minjoin" "x true"
@@ -140,11 +148,15 @@ echo "(bwrap-same-root: bwrap building the helper's root with the home bound; bw
 } | cb_table "1b. Join a running sandbox and run true (ms; $runs runs)" \
 	"contender|median|minus plain true|p10 / p90|min / max|runs|stddev|ratio|ratio"
 cw=$(med "$res" cs-create-overlay) cb=$(med "$res" cs-create-bind) cj=$(med "$res2" cs-join)
+ct=$(med "$res" cs-create-overlay-tmpfs) img=$(med "$res" home-image)
+tov=$(med "$res" bwrap-same-root-tmp-overlay) tref=bwrap-same-root-tmp-overlay
+[ -n "$bwov" ] || { tov=$bws tref=bwrap-same-root; }
 mj=$(med "$res2" minjoin-static) ovm=$(med "$res" $ovref)
 echo
-awk -v c="$cw" -v cb="$cb" -v o="$ovm" -v on="$ovref" -v bs="$bws" -v b="$bw" -v j="$cj" -v m="$mj" 'BEGIN {
-	printf "target create+true, overlay home <= 1.10 x %s: %.2f x (bind home %.2f x bwrap-same-root; %.2f x plain bwrap): %s\n",
-		on, c / o, cb / bs, c / b, (c <= 1.10 * o ? "met" : "MISSED")
+awk -v c="$cw" -v cb="$cb" -v o="$ovm" -v on="$ovref" -v bs="$bws" -v b="$bw" -v j="$cj" -v m="$mj" \
+	-v ct="$ct" -v tov="$tov" -v tn="$tref" -v img="$img" 'BEGIN {
+	printf "target create+true, overlay home <= 1.10 x %s: %.2f x (bind home %.2f x bwrap-same-root; %.2f x plain bwrap): %s; without the home image'"'"'s %.2f ms (the bound, home.max): %.2f x; home on an overlay with a tmpfs upper layer %.2f x %s\n",
+		on, c / o, cb / bs, c / b, (c <= 1.10 * o ? "met" : "MISSED"), img, (c - img) / o, ct / tov, tn
 	printf "target join+true <= 1.03 x minjoin-static: %.2f x: %s\n", j / m, (j <= 1.03 * m ? "met" : "MISSED")
 }'
 echo "(cs-join-noseccomp: session with seccomp=0; cs-join-bare: also caps=all, no_new_privs=0 — what the filter and the capability drop cost)"
