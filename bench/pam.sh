@@ -34,7 +34,15 @@ for _ in $(seq 100); do [ -e "$CS_STATE_DIR/$(id -u $hot)" ] && break; sleep 0.1
 [ -e "$CS_STATE_DIR/$(id -u $hot)" ] || cb_die "holding login of $hot did not start"
 
 # The hold's own sshd processes stay: wait for the count to drop back.
-base=$(cs__descendants "$CS_SSHD_PID" | wc -l)
+# Its registry entry is there before its session's processes are, so the
+# base is taken once the count has held for a second.
+base=-1
+for _ in $(seq 50); do
+	b=$(cs__descendants "$CS_SSHD_PID" | wc -l)
+	[ "$b" = "$base" ] && break
+	base=$b
+	sleep 1
+done
 settle() {
 	for _ in $(seq 300); do
 		[ "$(cs__descendants "$CS_SSHD_PID" | wc -l)" -le "$base" ] && return 0
@@ -74,3 +82,41 @@ for i in $(seq "$n"); do
 done
 
 python3 "$CB_DIR/pamprof.py" "$CS_T" "$n"
+
+# CPU, not system calls: perf with call graphs over every CPU while one
+# kind logs in CB_PERF_N times, then sshd's samples by where they were
+# (bench/pamperf.py), as ms of CPU per login. Where perf cannot sample (no
+# linux-perf, or perf_event_paranoid), skipped.
+m=${CB_PERF_N:-30}
+if command -v perf >/dev/null && perf record -q -e cpu-clock -o "$CS_T/perf-probe" true 2>/dev/null; then
+	hz=2000
+	for k in unsandboxed:$plain joining:$hot created:$cold; do
+		kind=${k%%:*} user=${k#*:}
+		perf record -q -a -g -e cpu-clock -F $hz -o "$CS_T/perf-$kind" 2>/dev/null &
+		pp=$!
+		sleep 0.5
+		for _ in $(seq "$m"); do
+			$ssh_cmd "$user@$CS_HOST" true || cb_die "login of $user failed"
+			settle || cb_log "connection of $user still running"
+			if [ "$kind" = created ]; then
+				for _ in $(seq 500); do [ -e "$CS_STATE_DIR/$cold_uid" ] || break; sleep 0.01; done
+			fi
+		done
+		kill -INT $pp
+		wait $pp 2>/dev/null
+	done
+	echo
+	echo "### CPU of sshd per login (perf record -a -g, cpu-clock at $hz Hz, $m logins per kind)"
+	echo
+	echo "ms of CPU per login in sshd's processes (all of them: [priv], [net], the session's child until it execs),"
+	echo "by where it was spent: a library (the module is pam_containsession.so) or the system call it was in; the rows"
+	echo "where the kinds differ most first. Includes the ssh handshake's crypto, which is the same for every kind."
+	echo
+	for kind in unsandboxed joining created; do
+		perf script -i "$CS_T/perf-$kind" -F comm,ip,sym,dso 2>/dev/null >"$CS_T/perf-$kind.txt"
+	done
+	python3 "$CB_DIR/pamperf.py" $hz "$m" unsandboxed="$CS_T/perf-unsandboxed.txt" \
+		joining="$CS_T/perf-joining.txt" created="$CS_T/perf-created.txt"
+else
+	cb_log "perf cannot sample here: CPU profile skipped"
+fi
