@@ -351,7 +351,7 @@ demo:
 # concurrent logins; the 1,000-cycle leak soak; overlay home I/O; policy
 # resolution; where a login's time goes in sshd (strace). BENCH="NAME..."
 # runs some of them (bench/run).
-PKGS_BENCH := hyperfine bubblewrap firejail python3 util-linux strace
+PKGS_BENCH := hyperfine bubblewrap firejail python3 util-linux strace linux-perf
 BENCH_BIN  := $(BUILD)/bench/csbench $(BUILD)/bench/minjoin $(BUILD)/bench/policy \
               $(BUILD)/bench/sessionns
 
