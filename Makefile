@@ -88,7 +88,7 @@ LIBS_SECCOMP := $(shell pkg-config --libs libseccomp 2>/dev/null || echo -lsecco
 LIBS_SYSTEMD := $(shell pkg-config --libs libsystemd 2>/dev/null || echo -lsystemd)
 
 .PHONY: all units install uninstall deps deps-build deps-test check check-unit bench deps-bench \
-        deps-vm check-vm check-fresh \
+        pkgs-bench deps-vm check-vm check-fresh \
         check-asan check-integration check-fuzz fuzz demo clean
 
 # The product only: the unit tests (cmocka, a test dependency) are built by
@@ -380,6 +380,9 @@ $(BUILD)/bench/sessionns: bench/sessionns.c $(BENCH_SESSIONNS_OBJ) $(LIBROOT) $(
 
 deps-bench:
 	@scripts/apt-install $(PKGS_BUILD) $(PKGS_TEST) $(PKGS_BENCH)
+# vm/build-image reads the list from here: the guests get the same tools.
+pkgs-bench:
+	@echo $(PKGS_BENCH)
 
 bench: deps-bench
 	$(MAKE) all $(BENCH_BIN)
