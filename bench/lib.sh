@@ -83,7 +83,8 @@ cb_setup() {
 cb_policy() {
 	cat <<EOF
 [global]
-cgroup_root = $CS_CGROUP_ROOT
+cgroup_root = $CS_CGROUP_ROOT${CS_CG_MODE:+
+cgroup = $CS_CG_MODE}
 state_dir = $CS_STATE_DIR
 data_dir = $CS_DATA_DIR
 
@@ -129,7 +130,7 @@ cb_table() {
 	} | awk -F'|' '{ s = "|"; for (i = 1; i <= NF; i++) s = s " " $i " |"; print s }'
 }
 
-# hyperfine over commands, results as "name median_ms stddev_ms min_ms max_ms runs"
+# hyperfine over commands (CB_WARMUP warm-up runs each, default 20), results as "name median_ms stddev_ms min_ms max_ms runs"
 # lines into FILE. cb_hyperfine FILE RUNS NAME1 CMD1 NAME2 CMD2 ...
 cb_hyperfine() {
 	local out=$1 runs=$2 json args=() names=()
@@ -140,7 +141,7 @@ cb_hyperfine() {
 		args+=(-n "$1" "$2")
 		shift 2
 	done
-	hyperfine -N -w 20 -r "$runs" --style none --export-json "$json" "${args[@]}" >/dev/null 2>"$json.err" ||
+	hyperfine -N -w "${CB_WARMUP:-20}" -r "$runs" --style none --export-json "$json" "${args[@]}" >/dev/null 2>"$json.err" ||
 		{ cat "$json.err" >&2; return 1; }
 	python3 - "$json" >"$out" <<'PY' || { cb_log "no python3: cannot read hyperfine's JSON"; return 1; }
 import json, sys, statistics

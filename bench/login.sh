@@ -10,14 +10,14 @@
 # sandboxed users, the helper's join. Kinds are interleaved, round by
 # round (see interleave below).
 #
-# Env: CB_RUNS (default 100). Targets (issue 16), medians in this run: a
+# Env: CB_LOGIN_RUNS, else CB_RUNS (default 100). Targets (issue 16), medians in this run: a
 # full login into a running sandbox at most +5 ms over the unsandboxed
 # login; over ControlMaster at most 1.05 x the unsandboxed session, shown
 # beside the floor any sandboxed session has (cm-floor-*, below).
 set -u -o pipefail
 . "$(dirname "$0")/lib.sh"
 
-runs=${CB_RUNS:-100}
+runs=${CB_LOGIN_RUNS:-${CB_RUNS:-100}}
 CB_PLAIN_USERS=cstestplain
 cb_setup
 hot=cstestb1 cold=cstestb2 plain=cstestplain

@@ -10,13 +10,13 @@
 # All contenders run as the same unprivileged user, each started by the same
 # small driver (build/bench/csbench), timed by hyperfine.
 #
-# Env: CB_RUNS (default 300). Targets (issue 16): create with an overlay
+# Env: CB_SANDBOX_RUNS, else CB_RUNS (default 300); CB_WARMUP (default 20). Targets (issue 16): create with an overlay
 # home <= 1.1 x bwrap building the same root with an overlay home; join <=
 # 1.03 x the minimal static joiner (minjoin-static), in the same run.
 set -u -o pipefail
 . "$(dirname "$0")/lib.sh"
 
-runs=${CB_RUNS:-300}
+runs=${CB_SANDBOX_RUNS:-${CB_RUNS:-300}}
 cb_setup
 u=cstestb1
 cb_user $u
