@@ -88,7 +88,7 @@ LIBS_SECCOMP := $(shell pkg-config --libs libseccomp 2>/dev/null || echo -lsecco
 LIBS_SYSTEMD := $(shell pkg-config --libs libsystemd 2>/dev/null || echo -lsystemd)
 
 .PHONY: all units install uninstall deps deps-build deps-test check check-unit bench deps-bench \
-        pkgs-bench deps-vm check-vm check-fresh \
+        pkgs-bench bench-bin bench-vm deps-vm check-vm check-fresh \
         check-asan check-integration check-fuzz fuzz demo clean
 
 # The product only: the unit tests (cmocka, a test dependency) are built by
@@ -384,10 +384,23 @@ deps-bench:
 pkgs-bench:
 	@echo $(PKGS_BENCH)
 
+bench-bin: all $(BENCH_BIN)
+
 bench: deps-bench
 	$(MAKE) all $(BENCH_BIN)
 	$(MAKE) install
 	bench/run $(BENCH)
+
+# make bench-vm: bench/run BENCH (default: the rows of issue 16) in the
+# systemd / cgroup v2 guest (vm/check RELEASE with CS_VM_ONLY=bench, which
+# runs vm/guest-bench there), CS_VM_RELEASES (here default trixie) one after
+# the other; CS_VM_BENCH_MODES="systemd v2" also with cgroup = v2. The
+# guest's results land in build/bench/results-guest-RELEASE-MODE-DATE.md.
+# Smaller run counts under TCG: see vm/guest-bench.
+bench-vm: deps-vm
+	@rc=0; for r in $(if $(filter command line environment environment override,$(origin CS_VM_RELEASES)),$(CS_VM_RELEASES),trixie); do \
+		CS_VM_ONLY=bench BENCH="$(or $(BENCH),sandbox login pam)" vm/check $$r || { s=$$?; \
+		[ $$rc = 1 ] || rc=$$s; [ $$s = 77 ] || rc=1; }; done; exit $$rc
 
 clean:
 	rm -rf build build-asan build-fuzz
