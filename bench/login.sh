@@ -10,6 +10,14 @@
 # sandboxed users, the helper's join. Kinds are interleaved, round by
 # round (see interleave below).
 #
+# The unsandboxed user has a login that sleeps as well, as the user with the
+# running sandbox has: on a systemd host logind sets a user up at the first
+# session (user slice, user-runtime-dir@UID, /run/user/UID) and tears it down
+# after the last, some hundreds of ms in the TCG guest (vm/guest-bench),
+# which would otherwise fall on the unsandboxed kind alone. unsandboxed-first
+# (a second plain user with no other session) is the like for like of
+# sandbox-created. Without logind (this cgroup v1 host) both are the same.
+#
 # Env: CB_LOGIN_RUNS, else CB_RUNS (default 100). Targets (issue 16), medians in this run: a
 # full login into a running sandbox at most +5 ms over the unsandboxed
 # login; over ControlMaster at most 1.05 x the unsandboxed session, shown
@@ -18,27 +26,33 @@ set -u -o pipefail
 . "$(dirname "$0")/lib.sh"
 
 runs=${CB_LOGIN_RUNS:-${CB_RUNS:-100}}
-CB_PLAIN_USERS=cstestplain
+CB_PLAIN_USERS="cstestplain cstestplain2"
 cb_setup
-hot=cstestb1 cold=cstestb2 plain=cstestplain
-for u in $hot $cold $plain; do cb_user $u; done
+hot=cstestb1 cold=cstestb2 plain=cstestplain first=cstestplain2
+for u in $hot $cold $plain $first; do cb_user $u; done
 cold_uid=$(id -u $cold)
 ssh_cmd=$(cs_ssh_cmd)
 
 # Each kind does what it should.
 [ "$(cs_ssh $hot -- hostname)" = "sb-$hot" ] || cb_die "$hot is not sandboxed"
 [ "$(cs_ssh $plain -- hostname)" = "$(hostname)" ] || cb_die "$plain is sandboxed"
+[ "$(cs_ssh $first -- hostname)" = "$(hostname)" ] || cb_die "$first is sandboxed"
 cs_wait_clean $hot 10 || cb_die "$hot not clean"
 
-# The hot user's sandbox is held by a login that sleeps.
+# The hot user's sandbox is held by a login that sleeps; so is a session of
+# the unsandboxed user (see above).
 hold_pids=()
-(cs_ssh_exec $hot -- exec sleep 3600) </dev/null >/dev/null 2>&1 &
-hold_pids+=($!)
+for u in $hot $plain; do
+	(cs_ssh_exec $u -- exec sleep 3600) </dev/null >/dev/null 2>&1 &
+	hold_pids+=($!)
+done
 # Only our own clients, by pid (a bare `wait` would also wait for the
 # harness' sshd and syslog capture).
 CB_CLEANUP_HOOK='for p in ${hold_pids[*]} ${cm_pids[*]:-}; do kill $p 2>/dev/null; wait $p 2>/dev/null; done'
 for _ in $(seq 100); do [ -e "$CS_STATE_DIR/$(id -u $hot)" ] && break; sleep 0.1; done
 [ -e "$CS_STATE_DIR/$(id -u $hot)" ] || cb_die "holding login of $hot did not start"
+for _ in $(seq 100); do pgrep -u $plain -x sleep >/dev/null && break; sleep 0.1; done
+pgrep -u $plain -x sleep >/dev/null || cb_die "holding login of $plain did not start"
 
 # Before each cold run: the last logout's teardown has finished (untimed).
 wait_cold() {
@@ -73,7 +87,8 @@ interleave() {
 }
 res=$CS_T/login.txt
 cb_log "ssh host true: $runs rounds (interleaved)"
-interleave "$CS_T/login.us" "$runs" 3 unsandboxed=$plain sandbox-running=$hot sandbox-created=$cold
+interleave "$CS_T/login.us" "$runs" 3 unsandboxed=$plain sandbox-running=$hot unsandboxed-first=$first \
+	sandbox-created=$cold
 
 # ControlMaster: one master connection per user (ssh -N, in the
 # background), then `ssh -S SOCKET host true` over it. The hot user's
@@ -133,18 +148,18 @@ for k, t in rows.items():
     print(k, *("%.3f" % x for x in (statistics.median(t), t[int(0.1 * (n - 1))], t[int(0.9 * (n - 1))], statistics.pstdev(t))), n)
 PY
 awk '{ m[$1] = $2; l[$1] = $0 } END {
-	split("unsandboxed sandbox-running sandbox-created", a, " ")
-	for (i = 1; i <= 3; i++) { split(l[a[i]], f, " ")
+	split("unsandboxed sandbox-running unsandboxed-first sandbox-created", a, " ")
+	for (i = 1; i <= 4; i++) { split(l[a[i]], f, " ")
 		printf "%s|%.2f|%.2f / %.2f|%.2f|%d|%+.2f|%.2f\n", a[i], f[2], f[3], f[4], f[5], f[6], f[2] - m["unsandboxed"], f[2] / m["unsandboxed"] }
 	split("cm-unsandboxed cm-sandbox-running cm-floor-exec cm-floor-minjoin", b, " ")
 	for (i = 1; i <= 4; i++) { split(l[b[i]], f, " ")
 		printf "%s|%.2f|%.2f / %.2f|%.2f|%d|%+.2f|%.2f\n", b[i], f[2], f[3], f[4], f[5], f[6], f[2] - m["cm-unsandboxed"], f[2] / m["cm-unsandboxed"] }
-}' "$res" | cb_table "2. ssh host true through the real sshd on loopback (ms; interleaved rounds, each kind once per round; cm- rows over one ControlMaster connection)" \
+}' "$res" | cb_table "2. ssh host true through the real sshd on loopback (ms; interleaved rounds, each kind once per round; cm- rows over one ControlMaster connection; unsandboxed and sandbox-running have another login open, unsandboxed-first and sandbox-created none)" \
 	"login|median|p10 / p90|stddev|runs|added vs unsandboxed (ms)|ratio"
 echo
 awk '{ m[$1] = $2 } END { r = m["cm-sandbox-running"] / m["cm-unsandboxed"]; a = m["sandbox-running"] - m["unsandboxed"]
-	printf "target full login into a running sandbox <= +5 ms over unsandboxed: %+.2f ms (creating it: %+.2f ms): %s\n", a,
-		m["sandbox-created"] - m["unsandboxed"], (a <= 5 ? "met" : "MISSED")
+	printf "target full login into a running sandbox <= +5 ms over unsandboxed: %+.2f ms (creating it: %+.2f ms over unsandboxed-first): %s\n", a,
+		m["sandbox-created"] - m["unsandboxed-first"], (a <= 5 ? "met" : "MISSED")
 	fl = m["cm-unsandboxed"] + m["cm-floor-minjoin"] - m["cm-floor-exec"]
 	printf "target over ControlMaster <= 1.05 x unsandboxed: %.2f x (%+.2f ms): %s; the floor (unsandboxed + the minimal join, %+.2f ms) is %.2f x, this is %.2f x the floor\n", r,
 		m["cm-sandbox-running"] - m["cm-unsandboxed"], (r <= 1.05 ? "met" : "MISSED"),
