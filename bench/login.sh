@@ -123,10 +123,18 @@ puid=$(id -u $plain) pgid=$(id -g $plain)
 	>"$CS_T/floor.sess" || cb_die "start a sandbox for the floor"
 pinit=$(sed -n 's/^init_pid=//p' "$CS_T/floor.sess")
 CB_CLEANUP_HOOK="$CB_CLEANUP_HOOK; $CB_BUILD/csbench stop $pinit"
-install -m 0755 "$CB_BUILD/minjoin" "$CS_T/minjoin"
+# A copy the user can run: $CS_T is on /run where it can, and Debian's
+# initramfs mounts /run noexec (the guests of vm/: "Permission denied").
+mjdir=$CS_T
+if findmnt -n -o OPTIONS -T "$CS_T" | tr , '\n' | grep -qx noexec; then
+	mjdir=$(mktemp -d /var/tmp/cb-minjoin.XXXXXX) && chmod 0755 "$mjdir" ||
+		cb_die "no directory for minjoin: $CS_T is noexec and mktemp in /var/tmp failed"
+	CB_CLEANUP_HOOK="rm -rf $mjdir; $CB_CLEANUP_HOOK"
+fi
+install -m 0755 "$CB_BUILD/minjoin" "$mjdir/minjoin" || cb_die "cannot install minjoin into $mjdir"
 kind_cmd[cm-floor-exec]=/bin/true
-kind_cmd[cm-floor-minjoin]="$CS_T/minjoin $pinit /bin/true"
-[ "$($ssh_cmd -o ControlPath="$CS_T/cm-$plain" $plain@$CS_HOST "$CS_T/minjoin $pinit /bin/cat /proc/1/comm")" = cs-init ] ||
+kind_cmd[cm-floor-minjoin]="$mjdir/minjoin $pinit /bin/true"
+[ "$($ssh_cmd -o ControlPath="$CS_T/cm-$plain" $plain@$CS_HOST "$mjdir/minjoin $pinit /bin/cat /proc/1/comm")" = cs-init ] ||
 	cb_die "minjoin over $plain's master does not land in its sandbox"
 cb_log "over ControlMaster: $((runs * 2)) rounds (interleaved)"
 interleave "$CS_T/login.us" "$((runs * 2))" 10 "cm-unsandboxed=$plain@-o ControlPath=$CS_T/cm-$plain" \
