@@ -158,7 +158,10 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBROOT) $(LIBCS) $(LIBCONFIG)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -pie -o $@ $< $(LIBROOT) $(LIBCS) $(LIBCONFIG) \
 		-lcmocka $(LIBS_CAPNG) $(LIBS_SYSTEMD)
 
--include $(shell find $(BUILD) -path $(BUILD)/vm -prune -o -name '*.d' -type f -print 2>/dev/null)
+# Not below build/vm and build/fresh-* (check-fresh's Debian root, whose
+# /etc and /usr hold files named *.d, as invoke-rc.d, and, while mmdebstrap
+# builds it, a mounted /proc).
+-include $(shell find $(BUILD) \( -path $(BUILD)/vm -o -path '$(BUILD)/fresh-*' \) -prune -o -name '*.d' -type f -print 2>/dev/null)
 
 # ---- install ---------------------------------------------------------------
 
