@@ -15,49 +15,29 @@
  * child that cannot move stays in the session scope, under the same
  * slice and limits: only its lifetime is then the session's.
  *
- * The handler's lifetime rules are netns.c's: tied to this shared object
- * by glibc, registered once per process, disarmed at close_session and
- * pam_end's cleanup.
+ * The handler is forkfd.c's (slot CS_FORKFD_CGROUP), as netns.c's is:
+ * tied to this shared object by glibc, registered once per process,
+ * disarmed at close_session and pam_end's cleanup.
  */
-#include <errno.h>
-#include <pthread.h>
-#include <stdbool.h>
 #include <unistd.h>
 
+#include "pam_module/forkfd.h"
 #include "pam_module/module.h"
 
-static int child_cgfd = -1;
-static bool registered;
-
 /* In the child, right after fork: async-signal-safe calls only. */
-static void move_in_child(void)
+static void move_in_child(int procsfd)
 {
-	if (child_cgfd < 0)
-		return;
-	if (write(child_cgfd, "0", 1) < 0) {
+	if (write(procsfd, "0", 1) < 0) {
 		/* stays in the session scope (see above) */
 	}
-	close(child_cgfd);
-	child_cgfd = -1;
 }
 
 int cs_childcg_arm(int procsfd, struct cs_err *err)
 {
-	int r;
-
-	if (!registered) {
-		if ((r = pthread_atfork(NULL, NULL, move_in_child)) != 0)
-			return cs_err_set(err, r, "pthread_atfork");
-		registered = true;
-	}
-	cs_childcg_disarm();
-	child_cgfd = procsfd;
-	return 0;
+	return cs_forkfd_arm(CS_FORKFD_CGROUP, procsfd, move_in_child, err);
 }
 
 void cs_childcg_disarm(void)
 {
-	if (child_cgfd >= 0)
-		close(child_cgfd);
-	child_cgfd = -1;
+	cs_forkfd_disarm(CS_FORKFD_CGROUP);
 }

@@ -22,57 +22,40 @@
  * a post-auth child on the host's network would forward around the
  * profile.
  *
- * The handler lives in this shared object, which pam_end() dlclose()s.
- * glibc ties a handler registered from a shared object to that object
- * (pthread_atfork passes __dso_handle) and removes it when the object is
- * unloaded, so no fork after pam_end can jump into unmapped code; and the
- * handler does nothing once disarmed (close_session, pam_end's cleanup).
- * Registered once per process: every later login in it rearms the one
- * handler.
+ * The handler is forkfd.c's (slot CS_FORKFD_NETNS), which also says why
+ * no fork after pam_end can run it.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <sched.h>
-#include <stdbool.h>
 #include <unistd.h>
 
+#include "pam_module/forkfd.h"
 #include "pam_module/module.h"
 
-static int child_netfd = -1;
-static bool registered;
-
 /* In the child, right after fork: async-signal-safe calls only. */
-static void enter_in_child(void)
+static void enter_in_child(int netfd)
 {
-	if (child_netfd < 0)
-		return;
-	if (setns(child_netfd, CLONE_NEWNET) < 0)
+	if (setns(netfd, CLONE_NEWNET) < 0)
 		_exit(1);
-	close(child_netfd);
-	child_netfd = -1;
 }
 
 int cs_netns_arm(int netfd, struct cs_err *err)
 {
-	int r;
-
-	if (!registered) {
-		if ((r = pthread_atfork(NULL, NULL, enter_in_child)) != 0)
-			return cs_err_set(err, r, "pthread_atfork");
-		registered = true;
-	}
-	cs_netns_disarm();
 	/* Close-on-exec: no program a later module runs inherits it. */
-	child_netfd = fcntl(netfd, F_DUPFD_CLOEXEC, 3);
-	if (child_netfd < 0)
-		return cs_err_set(err, errno, "dup the network namespace's fd");
-	return 0;
+	int fd = fcntl(netfd, F_DUPFD_CLOEXEC, 3), r;
+
+	if (fd < 0) {
+		r = errno;
+		cs_netns_disarm();
+		return cs_err_set(err, r, "dup the network namespace's fd");
+	}
+	if ((r = cs_forkfd_arm(CS_FORKFD_NETNS, fd, enter_in_child, err)) < 0)
+		close(fd);
+	return r;
 }
 
 void cs_netns_disarm(void)
 {
-	if (child_netfd >= 0)
-		close(child_netfd);
-	child_netfd = -1;
+	cs_forkfd_disarm(CS_FORKFD_NETNS);
 }
