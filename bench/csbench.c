@@ -26,10 +26,16 @@
  *       does, then close the mount, which unmounts it (the last reference:
  *       the ext4's unmount and the loop device's clearing run in this
  *       close); the part of a create that bounds home.max
+ *   csbench unpin UID STATE
+ *       remove the kept mount of UID's image below STATE (what
+ *       CSBENCH_STATE left; `containsession gc` does it on a host)
  *   csbench with HELPER MODE ...
  *       any mode above with another helper binary (an older build, say)
+ *   csbench keep STATE MODE ...
+ *       any mode above with CSBENCH_STATE=STATE (below)
  *
- * HELPER (environment) overrides the helper path.
+ * HELPER (environment) overrides the helper path; CSBENCH_STATE keeps the
+ * home image mounted below that directory between runs, as the module does.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -208,7 +214,12 @@ static pid_t start_init(char **av, int homefd)
 /* home = overlay: the upper layer lives in the user's home image, which
  * root attaches and mounts as the module does (lib/root/homeimg.c: made
  * once, 1 GiB sparse, then reused), handed to the init as fd 4. DATA is
- * DATA_DIR/<user>. Returns the mount's fd, or -1 for other home modes. */
+ * DATA_DIR/<user>. With CSBENCH_STATE (a root-owned directory) the image
+ * stays mounted there between runs, as the module keeps it in its state
+ * directory; without it every run mounts and unmounts the ext4. Called
+ * before make_tmp: the kept mount must be in root's own namespace, not in
+ * this run's private one. Returns the mount's fd, or -1 for other home
+ * modes. */
 static int home_image(const char *user, const char *mode, const char *data, uid_t uid, gid_t gid)
 {
 	char dir[4096], note[512];
@@ -221,13 +232,25 @@ static int home_image(const char *user, const char *mode, const char *data, uid_
 	if (!strrchr(dir, '/'))
 		die("DATA is not DATA_DIR/USER");
 	*strrchr(dir, '/') = '\0';
+	const char *state = getenv("CSBENCH_STATE");
+	int sfd = -1;
+
 	dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		die(dir);
-	fd = cs_home_image_mount(dir, dfd, user, uid, gid, 1073741824ull, note, sizeof(note), &err);
+	if (state && *state && (sfd = open(state, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		die(state);
+	fd = cs_home_image_mount(dir, dfd, sfd, user, uid, gid, 1073741824ull, note, sizeof(note),
+				 &err);
 	close(dfd);
+	if (sfd >= 0)
+		close(sfd);
 	if (fd < 0) {
 		fprintf(stderr, "csbench: home image: %s\n", err.msg);
+		exit(111);
+	}
+	if (*note) {
+		fprintf(stderr, "csbench: home image: %s\n", note);
 		exit(111);
 	}
 	/* Above 4, close-on-exec: only the init's fd 4 gets it. */
@@ -294,10 +317,15 @@ int main(int argc, char **argv)
 {
 	char text[512];
 
-	/* csbench with HELPER ...: the same modes with another helper binary
-	 * (no env(1) exec in the way of a timed run). */
-	if (argc > 3 && !strcmp(argv[1], "with")) {
-		setenv("HELPER", argv[2], 1);
+	/* csbench with HELPER ... and csbench keep STATE ...: the same modes
+	 * with another helper binary, or with the home image kept mounted
+	 * below STATE (no env(1) exec in the way of a timed run). */
+	for (;;) {
+		const char *var = argc > 3 && !strcmp(argv[1], "with") ? "HELPER" :
+				  argc > 3 && !strcmp(argv[1], "keep") ? "CSBENCH_STATE" : NULL;
+		if (!var)
+			break;
+		setenv(var, argv[2], 1);
 		argv[2] = argv[0];
 		argv += 2;
 		argc -= 2;
@@ -310,9 +338,9 @@ int main(int argc, char **argv)
 	if (argc >= 8 && (!strcmp(argv[1], "create") || !strcmp(argv[1], "start"))) {
 		char *deftrue[] = { "/bin/true", NULL };
 		int rc;
-		make_tmp();
 		int homefd = home_image(argv[4], argv[6], argv[7], (uid_t)strtoul(argv[2], NULL, 10),
 					(gid_t)strtoul(argv[3], NULL, 10));
+		make_tmp();
 		drop(argv[2], argv[3]);
 		pid_t init = start_init(argv + 4, homefd);
 		if (homefd >= 0)
@@ -361,6 +389,18 @@ int main(int argc, char **argv)
 		int fd = home_image(argv[4], "overlay", argv[5], (uid_t)strtoul(argv[2], NULL, 10),
 				    (gid_t)strtoul(argv[3], NULL, 10));
 		return close(fd) < 0;
+	}
+	if (argc == 4 && !strcmp(argv[1], "unpin")) {
+		struct cs_err err;
+		int sfd = open(argv[3], O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+		if (sfd < 0)
+			die(argv[3]);
+		if (cs_home_unpin(sfd, (uid_t)strtoul(argv[2], NULL, 10), &err) < 0) {
+			fprintf(stderr, "csbench: unpin: %s\n", err.msg);
+			return 1;
+		}
+		return 0;
 	}
 	if (argc == 3 && !strcmp(argv[1], "stop"))
 		return kill_wait((pid_t)atoi(argv[2])) < 0;

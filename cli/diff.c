@@ -325,7 +325,7 @@ static int open_upper(const struct cs_policy *pol, const struct cs_user *u, stru
 		legacy = openat(ufd, "upper", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		close(ufd);
 	}
-	mfd = cs_home_image_mount(pol->data_dir, dfd, u->name, u->uid, u->gid, 0, note,
+	mfd = cs_home_image_mount(pol->data_dir, dfd, -1, u->name, u->uid, u->gid, 0, note,
 				  sizeof(note), err);
 	if (mfd == -ENOENT && legacy >= 0) {
 		fd = legacy;

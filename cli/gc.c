@@ -7,14 +7,21 @@
  * teardown as `stop` and the module's, under the same per-user lock, so a
  * login arriving meanwhile either joins before or starts afresh after.
  * Run by containsession-gc.timer, from cron, and by `list` before it lists.
+ * Not from list: it also lets go of the home images kept mounted for users
+ * with no sandbox (lib/root/homeimg.h), so a user's image is mounted from
+ * their first sandbox until the first gc after their last one.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "lib/root/homeimg.h"
 #include "lib/root/teardown.h"
 
 /* Processes of the sandbox outside its PID namespace (a login's helper
@@ -75,6 +82,46 @@ out:
 	return r;
 }
 
+/*
+ * The kept home images of users with no registry entry, i.e. no sandbox:
+ * unmounted (the ext4 and the loop device go with the last mount). No
+ * lock: a kept mount is only a cache, which no sandbox depends on (each
+ * has its own mount of the image); a login racing this mounts the image
+ * afresh, at worst.
+ */
+static int gc_images(int statefd)
+{
+	int fd = openat(statefd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), ret = 0;
+	struct cs_err err = { "" };
+	struct dirent *de;
+	DIR *d;
+
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		cli_err("gc: open the state directory: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	while ((de = readdir(d))) {
+		char entry[32];
+		unsigned uid;
+		int end = 0;
+
+		if (sscanf(de->d_name, "%u." CS_HOME_PIN "%n", &uid, &end) != 1 ||
+		    de->d_name[end] || end == 0)
+			continue;
+		snprintf(entry, sizeof(entry), "%u", uid);
+		if (faccessat(statefd, entry, F_OK, AT_EACCESS | AT_SYMLINK_NOFOLLOW) == 0)
+			continue;
+		if (cs_home_unpin(statefd, (uid_t)uid, &err) < 0) {
+			cli_err("gc: uid %u: %s", uid, err.msg);
+			ret = -1;
+		}
+	}
+	closedir(d);
+	return ret;
+}
+
 int cli_gc_pass(const struct cs_policy *pol, bool quiet)
 {
 	struct cs_err err = { "" };
@@ -101,6 +148,8 @@ int cli_gc_pass(const struct cs_policy *pol, bool quiet)
 		}
 	}
 	free(uids);
+	if (!quiet && gc_images(statefd) < 0)
+		ret = -1;
 	close(statefd);
 	return ret;
 }

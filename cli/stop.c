@@ -7,17 +7,42 @@
  * and find the entry gone, which the module takes as "already torn down".
  * A sandbox started by an older containsession (a version-1 entry, which
  * no login can join) is ended the same way, from what that entry holds.
+ * The user's home image, kept mounted between sandboxes, is let go too
+ * (an admin stops a user to check or resize it), also when no sandbox
+ * runs. A kept mount needs no lock: no sandbox depends on it (each has
+ * its own mount of the image), so a login racing this one at worst
+ * mounts the image afresh.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "lib/root/homeimg.h"
 #include "lib/root/teardown.h"
 
 /* How long the logins' own processes get to leave the cgroup by themselves
  * before what is left is killed (see cs_sandbox_teardown). */
 #define STOP_GRACE_MS 3000
+
+/* Let the kept home image go; 1 when there was one, -1 on error. */
+static int release_image(int statefd, uid_t uid, const char *user)
+{
+	char name[32];
+	struct cs_err err = { "" };
+	bool had;
+
+	snprintf(name, sizeof(name), "%u." CS_HOME_PIN, (unsigned)uid);
+	had = faccessat(statefd, name, F_OK, AT_EACCESS | AT_SYMLINK_NOFOLLOW) == 0;
+	if (cs_home_unpin(statefd, uid, &err) < 0) {
+		cli_err("release the home image of %s: %s", user, err.msg);
+		return -1;
+	}
+	return had;
+}
 
 int cli_stop(struct cli *c, int argc, char **argv)
 {
@@ -59,9 +84,17 @@ int cli_stop(struct cli *c, int argc, char **argv)
 	}
 	printf("stopped sandbox of %s (init pid %d%s)\n", u.name, (int)e.init_pid,
 	       e.version == 1 ? ", started by an older containsession" : "");
-	ret = CLI_OK;
+	ret = release_image(statefd, u.uid, u.name) < 0 ? CLI_FAIL : CLI_OK;
 	goto out;
 none:
+	if (statefd >= 0 && (r = release_image(statefd, u.uid, u.name)) != 0) {
+		if (r > 0) {
+			printf("no sandbox running for %s; released its home image, kept mounted "
+			       "since its last sandbox\n", u.name);
+			ret = CLI_OK;
+		}
+		goto out;
+	}
 	cli_err("no sandbox running for %s", u.name);
 out:
 	cs_reg_unlock(&reg);

@@ -47,10 +47,11 @@ static int teardown(const struct cs_reg *reg, const struct cs_reg_entry *e, stru
 /* Where the overlay upper layer lives: DATA/<user>, made by root with the
  * user as owner; everything below it is the helper's, done as the user.
  * For home = overlay, the image that bounds it by home.max too
- * (lib/root/homeimg.h), mounted for the spawn to hand to the init: no
- * image, no login (a persistent home is never left unbounded). */
-static int prepare_data_dir(struct cs_login *l, const struct cs_record *rec, char **path,
-			    struct cs_err *err)
+ * (lib/root/homeimg.h), mounted for the spawn to hand to the init and kept
+ * mounted below statefd for the next sandbox: no image, no login (a
+ * persistent home is never left unbounded). */
+static int prepare_data_dir(struct cs_login *l, const struct cs_record *rec, int statefd,
+			    char **path, struct cs_err *err)
 {
 	_cleanup_close_ int dfd = -1;
 	int ufd;
@@ -68,8 +69,8 @@ static int prepare_data_dir(struct cs_login *l, const struct cs_record *rec, cha
 	if (rec->home == CS_HOME_OVERLAY) {
 		char note[512];
 
-		l->spawn_homefd = cs_home_image_mount(l->pol->data_dir, dfd, l->user, l->uid, l->gid,
-						      rec->home_max, note, sizeof(note), err);
+		l->spawn_homefd = cs_home_image_mount(l->pol->data_dir, dfd, statefd, l->user, l->uid,
+						      l->gid, rec->home_max, note, sizeof(note), err);
 		if (l->spawn_homefd < 0)
 			return l->spawn_homefd;
 		if (*note)
@@ -142,7 +143,7 @@ static int create(struct cs_login *l, struct cs_session *s, const struct cs_reg 
 	cs_reg_entry_free(e);
 	if ((r = cs_record_make(l->prof, l->user, cg->backend ? cg->backend->name : "off", cg->dirs,
 				cg->n, &e->rec, err)) < 0 ||
-	    (r = prepare_data_dir(l, &e->rec, &data, err)) < 0 ||
+	    (r = prepare_data_dir(l, &e->rec, reg->statefd, &data, err)) < 0 ||
 	    /* The limits are written once, here; the cgroup keeps them. */
 	    (r = cs_cgroup_setup(cg, l->prof, &l->log, err)) < 0 ||
 	    /* Into the user's cgroup before forking the init: it and every

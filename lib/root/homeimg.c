@@ -32,6 +32,7 @@
 #include "lib/fsutil.h"
 #include "lib/proc.h"
 #include "lib/root/privileges.h"
+#include "lib/root/sandboxobj.h"
 
 #define TOOL_TIMEOUT_MS 30000
 #define LOOP_TRIES 16
@@ -318,7 +319,7 @@ static void fs_log(int fsfd, char *buf, size_t len)
  * unwritten inode tables read as zeros already). A journal left by a
  * crash is replayed by the mount itself; no fsck is run.
  */
-static int mount_image(unsigned idx, const char *path, bool ro, struct cs_err *err)
+static int mount_image(unsigned idx, const char *path, unsigned attrs, struct cs_err *err)
 {
 	_cleanup_close_ int fsfd = fsopen("ext4", FSOPEN_CLOEXEC);
 	char dev[32], why[256] = "";
@@ -337,15 +338,68 @@ static int mount_image(unsigned idx, const char *path, bool ro, struct cs_err *e
 		return cs_err_set(err, e, "mount the home image %s (%s%s%s; check it with e2fsck)",
 				  path, dev, *why ? ": " : "", why);
 	}
-	fd = fsmount(fsfd, FSMOUNT_CLOEXEC,
-		     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (ro ? MOUNT_ATTR_RDONLY : 0));
+	fd = fsmount(fsfd, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | attrs);
 	if (fd < 0)
 		return cs_err_set(err, errno, "mount the home image %s", path);
 	return fd;
 }
 
-int cs_home_image_mount(const char *data_dir, int datafd, const char *user, uid_t uid,
-			gid_t gid, uint64_t bytes, char *note, size_t notelen, struct cs_err *err)
+int cs_home_unpin(int statefd, uid_t uid, struct cs_err *err)
+{
+	return cs_state_obj_remove(statefd, uid, CS_HOME_PIN, AT_REMOVEDIR, err);
+}
+
+/*
+ * Keep the image's file system mounted after the sandbox ends: a second
+ * mount of the loop device (the live ext4, so it costs no mount of its
+ * own), read-only, noexec, nosuid, nodev, at STATE/<uid>.home in root's
+ * mount namespace. While it is there the loop device stays attached,
+ * find_loop finds it, and the next sandbox's mount is the live file
+ * system again: no journal to set up, and no unmount at the sandbox's end,
+ * which commits the journal and has the loop device flush its file to the
+ * host's disk (most of what a persistent home added to a creating login).
+ * What the user wrote is as durable as on any ext4: jbd2 commits it
+ * within seconds. Safe to show in the host's mount table: it is below the
+ * state directory (root's, 0700), nobody can write through it, and root
+ * never looks into it. A pin of the same file system is kept as it is; a
+ * bare directory, or a pin of an image since replaced, is replaced.
+ */
+static int pin(int statefd, uid_t uid, unsigned idx, int mntfd, const char *path,
+	       struct cs_err *err)
+{
+	char name[32];
+	struct stat ms, ps;
+	int fd, r;
+
+	snprintf(name, sizeof(name), "%u." CS_HOME_PIN, (unsigned)uid);
+	if (fstat(mntfd, &ms) < 0)
+		return cs_err_set(err, errno, "stat the home image's mount");
+	if (fstatat(statefd, name, &ps, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (ps.st_dev == ms.st_dev)
+			return 0;
+		if ((r = cs_home_unpin(statefd, uid, err)) < 0)
+			return r;
+	}
+	if ((fd = mount_image(idx, path, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOEXEC, err)) < 0)
+		return fd;
+	if (mkdirat(statefd, name, 0700) < 0) {
+		r = cs_err_set(err, errno, "create %s in the state directory", name);
+		close(fd);
+		return r;
+	}
+	r = move_mount(fd, "", statefd, name, MOVE_MOUNT_F_EMPTY_PATH);
+	if (r < 0) {
+		r = cs_err_set(err, errno, "mount the home image %s on %s in the state directory",
+			       path, name);
+		unlinkat(statefd, name, AT_REMOVEDIR);
+	}
+	close(fd);
+	return r;
+}
+
+int cs_home_image_mount(const char *data_dir, int datafd, int statefd, const char *user,
+			uid_t uid, gid_t gid, uint64_t bytes, char *note, size_t notelen,
+			struct cs_err *err)
 {
 	_cleanup_close_ int dirfd = -1, imgfd = -1, loopfd = -1;
 	char name[300], path[4200];
@@ -378,6 +432,10 @@ int cs_home_image_mount(const char *data_dir, int datafd, const char *user, uid_
 	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 077) || st.st_nlink != 1)
 		return cs_err_set(err, EPERM, "%s is not root's regular file of mode 0600", path);
 
+	/* The pin holds the loop device, which find_loop would share at its
+	 * old size: a growth lets it go first, to be done offline below. */
+	if (statefd >= 0 && bytes > (uint64_t)st.st_size && (r = cs_home_unpin(statefd, uid, err)) < 0)
+		return r;
 	loopfd = find_loop(&st);
 	if (loopfd >= 0) {
 		/* Still mounted from before: shared as it is (its size is
@@ -403,7 +461,7 @@ int cs_home_image_mount(const char *data_dir, int datafd, const char *user, uid_
 		if ((loopfd = attach_loop(imgfd, &idx, err)) < 0)
 			return loopfd;
 	}
-	mntfd = mount_image(idx, path, !bytes, err);
+	mntfd = mount_image(idx, path, bytes ? 0 : MOUNT_ATTR_RDONLY, err);
 	/* From here the mount holds the loop device; closing ours (cleanup)
 	 * leaves it to clear itself when the mount goes. */
 	if (mntfd < 0)
@@ -413,6 +471,16 @@ int cs_home_image_mount(const char *data_dir, int datafd, const char *user, uid_
 			       "%u (an image of an earlier user of that name?)", path, (unsigned)uid);
 		close(mntfd);
 		return r;
+	}
+	if (statefd >= 0 && bytes) {
+		/* Only the next sandbox's cost depends on it: a pin that
+		 * fails is said, and this login goes on. */
+		struct cs_err perr;
+		size_t used = strlen(note);
+
+		if (pin(statefd, uid, idx, mntfd, path, &perr) < 0)
+			snprintf(note + used, notelen - used, "%shome image %s not kept mounted for "
+				 "the next sandbox: %s", used ? "; " : "", path, perr.msg);
 	}
 	return mntfd;
 }

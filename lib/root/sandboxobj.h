@@ -11,9 +11,13 @@
  *   STATE/<uid>.net  a bind of the network namespace of a `network = none`
  *                    sandbox, made by root (owned by the initial user
  *                    namespace), which sshd's post-auth child enters so
- *                    that its forwarding happens on the sandbox's loopback.
+ *                    that its forwarding happens on the sandbox's loopback;
+ *   STATE/<uid>.home a read-only clone of the persistent home image's mount
+ *                    (lib/root/homeimg.h), which, unlike the other two,
+ *                    outlives the sandbox: until `containsession stop` or
+ *                    the next `containsession gc`.
  *
- * Both are reached only through the state directory's fd (root's, 0700),
+ * All are reached only through the state directory's fd (root's, 0700),
  * never through a path the user could change. Shared by the module and the
  * CLI; everything here runs as root.
  */
@@ -42,8 +46,15 @@ int cs_netns_create(int statefd, uid_t uid, gid_t gid, unsigned long long *ino,
  * the caller's (initial) user namespace. */
 int cs_netns_open(int statefd, uid_t uid, unsigned long long *ino, struct cs_err *err);
 
-/* Remove both (whatever exists of them): at teardown, and before a new
- * sandbox replaces one whose init died. */
+/* Remove the /tmp and the network namespace (whatever exists of them): at
+ * teardown, and before a new sandbox replaces one whose init died. Not the
+ * home image's pin, which is kept for the next sandbox. */
 int cs_sandbox_objs_remove(int statefd, uid_t uid, struct cs_err *err);
+
+/* Remove STATE/<uid>.<suffix>: a detached unmount of whatever is mounted
+ * there, then the name (rmflag: AT_REMOVEDIR for a directory). Gone
+ * already is success. */
+int cs_state_obj_remove(int statefd, uid_t uid, const char *suffix, int rmflag,
+			struct cs_err *err);
 
 #endif

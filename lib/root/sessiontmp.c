@@ -71,7 +71,7 @@ int cs_tmp_open(int statefd, uid_t uid, struct cs_err *err)
 	return fd;
 }
 
-static int remove_one(int statefd, uid_t uid, const char *suffix, int rmflag, struct cs_err *err)
+int cs_state_obj_remove(int statefd, uid_t uid, const char *suffix, int rmflag, struct cs_err *err)
 {
 	char name[32], path[96];
 
@@ -90,9 +90,9 @@ static int remove_one(int statefd, uid_t uid, const char *suffix, int rmflag, st
 int cs_sandbox_objs_remove(int statefd, uid_t uid, struct cs_err *err)
 {
 	/* Both are tried; the first failure is the one reported. */
-	int r = remove_one(statefd, uid, "tmp", AT_REMOVEDIR, err);
+	int r = cs_state_obj_remove(statefd, uid, "tmp", AT_REMOVEDIR, err);
 	struct cs_err later;
-	int r2 = remove_one(statefd, uid, "net", 0, r < 0 ? &later : err);
+	int r2 = cs_state_obj_remove(statefd, uid, "net", 0, r < 0 ? &later : err);
 
 	return r < 0 ? r : r2;
 }

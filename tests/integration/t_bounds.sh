@@ -113,13 +113,15 @@ expect_true "a raised home.max grows the image's file system ($size)" [ "${size:
 cs_wait_clean $user 10 || cs_fail "$user's sandbox not gone"
 expect_eq $((32 << 20)) "$(stat -c %s "$img")" "the image is the raised home.max"
 
-# While the sandbox runs, one loop device has the image behind it (what
-# cs_wait_clean looks for once it is gone), and the host's mount table
-# shows no mount of it: the mount is the sandbox's alone.
+# While the sandbox runs, one loop device has the image behind it, and
+# the host's mount table shows it only where root keeps it for the next
+# sandbox (STATE/<uid>.home, t_home_kept): the sandbox's mount is its own.
+uid=$(id -u $user)
 cs_hold $user 60 || cs_fail "hold a login of $user"
 expect_eq 1 "$(cs_loops_on "$img" | wc -l)" "a running persistent-home sandbox has its image on one loop device"
 loopdev=$(cs_loops_on "$img" | cut -d' ' -f1)
-expect_eq "" "$(grep -F " /dev/${loopdev:-none} " /proc/self/mountinfo)" "the host's mount table has no mount of the image"
+expect_eq "$CS_STATE_DIR/$uid.home" "$(grep -F " /dev/${loopdev:-none} " /proc/self/mountinfo | awk '{ print $5 }')" \
+	"the host's mount table has the image only at the kept mount"
 cs_release_all
 cs_wait_clean $user 10 || cs_fail "$user's sandbox not gone after the held login (mount or loop device left)"
 
@@ -128,14 +130,17 @@ cs_wait_clean $user 10 || cs_fail "$user's sandbox not gone after the held login
 # of the home open does the same) keeps its loop device and the live ext4.
 # The next sandbox mounts that same device again, sharing the file system:
 # never a second loop device, which would be a second ext4 on the same
-# blocks.
-uid=$(id -u $user)
+# blocks. (The kept mount is let go first, by stop, so that the namespace
+# is what holds the image.)
+cs_use_cli
 cs_hold $user 60 || cs_fail "hold a login of $user"
 init=$(sed -n 's/^init_pid=//p' "$CS_STATE_DIR/$uid")
 exec {pin}<"/proc/$init/ns/mnt" || cs_fail "open the sandbox's mount namespace"
 cs_release_all
 for _ in $(seq 50); do [ -e "$CS_STATE_DIR/$uid" ] || break; sleep 0.2; done
 expect_false "the sandbox ended" [ -e "$CS_STATE_DIR/$uid" ]
+csc stop $user >/dev/null 2>&1
+expect_eq "" "$(cs_kept_image $user)" "stop let the kept mount go"
 expect_eq 1 "$(cs_loops_on "$img" | wc -l)" "its image stays on its loop device while the namespace is pinned"
 out=$(cs_ssh $user -- 'cat ~/new.txt && echo again >~/again.txt && cat ~/again.txt' 2>&1)
 expect_contains "$out" "again" "a new sandbox meanwhile gets the home, files and all"
@@ -143,6 +148,9 @@ expect_eq 1 "$(cs_loops_on "$img" | wc -l)" "through the same loop device (not a
 cs_wait_clean $user 10 >/dev/null 2>&1
 exec {pin}<&-
 cs_wait_clean $user 10 || cs_fail "$user not clean once the namespace is let go"
+# Unmounted for good (the kept mount too), so debugfs reads what is on disk.
+csc stop $user >/dev/null 2>&1
+expect_eq "" "$(cs_loops_on "$img")" "no loop device once the kept mount is let go too"
 out=$(debugfs -R 'cat /upper/again.txt' "$img" 2>/dev/null)
 expect_eq again "$out" "what the shared mount wrote is in the image"
 

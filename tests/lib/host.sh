@@ -511,6 +511,17 @@ cs_env_cleanup() {
 		done <"$CS_T/users"
 	fi
 
+	# The home images the module keeps mounted between sandboxes
+	# (STATE/<uid>.home, until stop or gc): let go, so that their loop
+	# devices clear before the users and CS_T go.
+	if [ -n "${CS_STATE_DIR:-}" ] && [ -d "$CS_STATE_DIR" ]; then
+		for p in "$CS_STATE_DIR"/*.home; do
+			[ -d "$p" ] || continue
+			umount -l "$p" 2>/dev/null
+			rmdir "$p" 2>/dev/null || CS_CLEANUP_NOTES+="could not remove $p; "
+		done
+	fi
+
 	# Our cgroup subtree: kill whatever is still in it, then remove it
 	# bottom-up. Nothing outside ./cstest-<pid> is touched.
 	if [ -n "${CS_T:-}" ] && [ -f "${CS_CG_PARENTS:-}" ]; then

@@ -134,6 +134,14 @@ cs_user_limit_file() {
 
 # ---- mounts, PAM, ports ----------------------------------------------------
 
+# The mount that keeps USER's home image between sandboxes
+# (STATE/<uid>.home, lib/root/homeimg.h): its mountinfo line, or nothing.
+cs_kept_image() {
+	local uid
+	uid=$(id -u "$1") || return 1
+	cs_mounts_mentioning "$CS_STATE_DIR/$uid.home"
+}
+
 # Mount lines (host's /proc/self/mountinfo) that mention PATH as a whole
 # path component (PATH, PATH/..., PATH followed by a space or comma).
 cs_mounts_mentioning() {
