@@ -87,12 +87,12 @@ int cli_stop(struct cli *c, int argc, char **argv)
 	ret = release_image(statefd, u.uid, u.name) < 0 ? CLI_FAIL : CLI_OK;
 	goto out;
 none:
+	/* Still "nothing was running" (exit 1), as scripts expect; what was
+	 * let go is said. */
 	if (statefd >= 0 && (r = release_image(statefd, u.uid, u.name)) != 0) {
-		if (r > 0) {
-			printf("no sandbox running for %s; released its home image, kept mounted "
-			       "since its last sandbox\n", u.name);
-			ret = CLI_OK;
-		}
+		if (r > 0)
+			cli_err("no sandbox running for %s (released its home image, kept mounted "
+				"since its last sandbox)", u.name);
 		goto out;
 	}
 	cli_err("no sandbox running for %s", u.name);

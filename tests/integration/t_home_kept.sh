@@ -60,13 +60,13 @@ expect_true "a login" cs_ssh $user -- true
 cs_wait_clean $user || cs_fail "$user not clean after a login"
 expect_true "the image is kept again" [ -n "$(cs_kept_image $user)" ]
 out=$(csc stop $user 2>&1)
-expect_eq 0 "$?" "stop with no sandbox but a kept image exits 0"
-expect_contains "$out" "released its home image" "and says it let the image go"
+expect_eq 1 "$?" "stop with no sandbox but a kept image exits 1 (nothing was running)"
+expect_contains "$out" "no sandbox running for $user (released its home image" "and says it let the image go"
 expect_eq "" "$(cs_kept_image $user)" "stop lets it go"
 expect_eq "" "$(cs_loops_on "$img")" "no loop device is left"
 out=$(csc stop $user 2>&1)
 expect_eq 1 "$?" "stop with nothing to end exits 1"
-expect_contains "$out" "no sandbox running for $user" "and says so"
+expect_eq "containsession: no sandbox running for $user" "$out" "and says only that"
 
 cs_hold $user 60 || cs_fail "hold a login of $user"
 expect_true "the running sandbox's image is kept" [ -n "$(cs_kept_image $user)" ]
