@@ -11,6 +11,7 @@
  * with no sandbox (lib/root/homeimg.h), so a user's image is mounted from
  * their first sandbox until the first gc after their last one.
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -107,8 +108,11 @@ static int gc_images(int statefd)
 		unsigned uid;
 		int end = 0;
 
-		if (sscanf(de->d_name, "%u." CS_HOME_PIN "%n", &uid, &end) != 1 ||
-		    de->d_name[end] || end == 0)
+		/* <digits>.home exactly (sscanf's %u alone would take a
+		 * sign or spaces). */
+		if (!isdigit((unsigned char)de->d_name[0]) ||
+		    sscanf(de->d_name, "%u." CS_HOME_PIN "%n", &uid, &end) != 1 || end == 0 ||
+		    de->d_name[end])
 			continue;
 		snprintf(entry, sizeof(entry), "%u", uid);
 		if (faccessat(statefd, entry, F_OK, AT_EACCESS | AT_SYMLINK_NOFOLLOW) == 0)

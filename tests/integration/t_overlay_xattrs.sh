@@ -18,6 +18,10 @@ cs_on_exit "rmdir '$data'"
 mount -t ramfs -o mode=0755 ramfs "$data" || cs_skip "cannot mount ramfs here"
 cs_on_exit "umount '$data'"
 cs_on_exit cs_policy_reset
+# The home image on the ramfs stays mounted after the logins (STATE/<uid>.home,
+# t_home_kept): let it go before the ramfs is unmounted.
+cs_use_cli
+cs_on_exit "csc stop cstest1 >/dev/null 2>&1"
 if ! { cs_wait_clean cstest1 && cs_wait_clean cstest2; }; then cs_fail "test users not clean before the test"; fi
 cs_policy_text | sed "s|^data_dir = .*|data_dir = $data|" | cs_policy_write
 grep -qx "data_dir = $data" "$CS_POLICY" || cs_fail "policy edit did not apply"

@@ -35,15 +35,11 @@ cs_user_leftovers() {
 	# The loop device of a persistent home's image (lib/root/homeimg.h)
 	# clears itself once the last mount of it is gone. The mount that
 	# keeps the image for the next sandbox (STATE/<uid>.home, until stop
-	# or gc) is not a leftover: with it, its one loop device is expected.
-	local loops
-	loops=$(cs_loops_on "$CS_DATA_DIR/.images/$user.img")
-	if [ -n "$(cs_kept_image "$user")" ]; then
-		[ "$(printf '%s\n' "$loops" | grep -c .)" = 1 ] ||
-			printf '%s\n' "$loops" | sed 's/^/loop device (image kept, one expected): /'
-	else
-		printf '%s' "${loops:+$loops$'\n'}" | sed 's/^/loop device: /'
-	fi
+	# or gc) is not a leftover, nor is its loop device.
+	local kept
+	kept=$(cs_kept_image "$user" | sed -n 's|.* - ext4 /dev/\(loop[0-9]*\) .*|\1|p')
+	cs_loops_on "$CS_DATA_DIR/.images/$user.img" | awk -v k="$kept" '$1 != k' |
+		sed 's/^/loop device: /'
 }
 
 # Loop devices whose backing file is PATH or lies below it, "loopN FILE".
