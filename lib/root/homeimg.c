@@ -382,6 +382,13 @@ static int pin(int statefd, uid_t uid, unsigned idx, int mntfd, const char *path
 	}
 	if ((fd = mount_image(idx, path, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOEXEC, err)) < 0)
 		return fd;
+	/* mntfd holds the loop device bound to the image, so this is the
+	 * same file system; checked all the same before it is kept. */
+	if (fstat(fd, &ps) < 0 || ps.st_dev != ms.st_dev) {
+		close(fd);
+		return cs_err_set(err, EIO, "the second mount of the home image %s is not the first's "
+				  "file system", path);
+	}
 	if (mkdirat(statefd, name, 0700) < 0) {
 		r = cs_err_set(err, errno, "create %s in the state directory", name);
 		close(fd);
