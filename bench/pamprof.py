@@ -53,8 +53,16 @@ def cat_of(frames):
             phase = "open"
         elif MOD in lib and fn.startswith("pam_sm_close"):
             phase = "close"
+    # Innermost first: a call sd-bus makes for the module (the systemd
+    # cgroup backend's D-Bus calls) is charged to D-Bus, not to whichever
+    # of the module's functions called into it.
+    bus = False
     for lib, fn in frames:
-        if MOD in lib:
+        if "libsystemd.so" in lib:
+            bus = True
+        elif MOD in lib:
+            if bus:
+                return (phase or "child", "cgroup (systemd): D-Bus to systemd")
             for pre, c in CATS:
                 if fn.startswith(pre):
                     return (phase or "child", c)
