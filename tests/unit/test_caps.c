@@ -11,28 +11,16 @@
 #include <errno.h>
 #include <sched.h>
 #include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
 #include "helper/caps.c"
-
-int cs_fail(int errnum, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, ": %s\n", strerror(errnum));
-	return -errnum;
-}
+#include "tests/unit/child.h"
 
 static uint64_t status_mask(const char *key)
 {
@@ -61,34 +49,40 @@ static uint64_t known_caps(void)
 	return last < 0 ? 0 : last >= 63 ? UINT64_MAX : (1ULL << (last + 1)) - 1;
 }
 
-/* In a child with a user namespace of its own: apply, then compare each
+struct applied_arg {
+	int caps;
+	uint64_t list, want;
+};
+
+/* In the child: make a user namespace of its own, apply, then compare each
  * set with want. Returns 0, or which set differed (1-4), 10+ on setup. */
+static int applied_child(const void *arg)
+{
+	const struct applied_arg *a = arg;
+	struct cs_session_info si = { .caps = a->caps, .caps_list = a->list };
+	static const char *const sets[] = { "CapBnd", "CapEff", "CapPrm", "CapInh" };
+
+	if (unshare(CLONE_NEWUSER) < 0)
+		return 10;
+	if (status_mask("CapEff") != known_caps())
+		return 11;
+	if (cs_caps_apply(&si) < 0)
+		return 12;
+	for (int i = 0; i < 4; i++) {
+		/* caps = all touches nothing: the inheritable set
+		 * stays as it was, empty. */
+		uint64_t w = (a->caps == CS_CAPS_ALL && i == 3) ? 0 : a->want;
+		if (status_mask(sets[i]) != w)
+			return 1 + i;
+	}
+	return 0;
+}
+
 static int applied(int caps, uint64_t list, uint64_t want)
 {
-	struct cs_session_info si = { .caps = caps, .caps_list = list };
-	static const char *const sets[] = { "CapBnd", "CapEff", "CapPrm", "CapInh" };
-	pid_t pid = fork();
-	int st;
+	struct applied_arg a = { .caps = caps, .list = list, .want = want };
 
-	if (pid == 0) {
-		if (unshare(CLONE_NEWUSER) < 0)
-			_exit(10);
-		if (status_mask("CapEff") != known_caps())
-			_exit(11);
-		if (cs_caps_apply(&si) < 0)
-			_exit(12);
-		for (int i = 0; i < 4; i++) {
-			/* caps = all touches nothing: the inheritable set
-			 * stays as it was, empty. */
-			uint64_t w = (caps == CS_CAPS_ALL && i == 3) ? 0 : want;
-			if (status_mask(sets[i]) != w)
-				_exit(1 + i);
-		}
-		_exit(0);
-	}
-	if (pid < 0 || waitpid(pid, &st, 0) != pid)
-		return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 1000 + WTERMSIG(st);
+	return run_in_child(applied_child, &a);
 }
 
 static void test_default(void **state)

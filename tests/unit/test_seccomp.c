@@ -8,78 +8,55 @@
  */
 #include <errno.h>
 #include <setjmp.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
 #include "helper/seccomp.c"
+#include "tests/unit/child.h"
 
-int cs_fail(int errnum, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, ": %s\n", strerror(errnum));
-	return -1;
-}
-
-/* Run the checks with the filter loaded, in a child; returns the failing
- * line (0: all held). */
+/* Run the checks with the filter loaded, in a child (run_in_child); exits
+ * with the failing line (0: all held). */
 #define EXPECT(cond) do { if (!(cond)) _exit(__LINE__ & 0xff ? __LINE__ & 0xff : 1); } while (0)
-static int filtered(void)
+static int filtered_child(const void *arg)
 {
-	pid_t pid = fork();
-	int st;
-
-	if (pid == 0) {
-		/* cmocka's handlers must not run the rest of the suite here. */
-		signal(SIGSEGV, SIG_DFL);
-		signal(SIGSYS, SIG_DFL);
-		EXPECT(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0);
-		EXPECT(cs_seccomp_apply() == 0);
-		EXPECT(prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == 2);
-		/* Denied: EPERM before the kernel looks at the arguments. */
-		errno = 0;
-		EXPECT(syscall(SYS_keyctl, 0, 0, 0, 0, 0) == -1 && errno == EPERM);
-		errno = 0;
-		EXPECT(syscall(SYS_io_uring_setup, 1, NULL) == -1 && errno == EPERM);
-		errno = 0;
-		EXPECT(syscall(SYS_bpf, 0, NULL, 0) == -1 && errno == EPERM);
-		errno = 0;
-		EXPECT(syscall(SYS_finit_module, -1, "", 0) == -1 && errno == EPERM);
-		errno = 0;
-		EXPECT(syscall(SYS_ioctl, -1, TIOCSTI, NULL) == -1 && errno == EPERM);
-		/* The kernel reads the request as 32 bits: junk above must not
-		 * get TIOCSTI past the filter. */
-		errno = 0;
-		EXPECT(syscall(SYS_ioctl, -1, (1UL << 32) | TIOCSTI, NULL) == -1 && errno == EPERM);
-		errno = 0;
-		EXPECT(syscall(SYS_ioctl, -1, TIOCLINUX, NULL) == -1 && errno == EPERM);
-		/* Allowed: reaches the kernel, which says EBADF. */
-		errno = 0;
-		EXPECT(ioctl(-1, TCGETS, NULL) == -1 && errno == EBADF);
-		EXPECT(syscall(SYS_getpid) == getpid());
-		_exit(0);
-	}
-	if (pid < 0 || waitpid(pid, &st, 0) != pid)
-		return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 1000 + WTERMSIG(st);
+	(void)arg;
+	EXPECT(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0);
+	EXPECT(cs_seccomp_apply() == 0);
+	EXPECT(prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == 2);
+	/* Denied: EPERM before the kernel looks at the arguments. */
+	errno = 0;
+	EXPECT(syscall(SYS_keyctl, 0, 0, 0, 0, 0) == -1 && errno == EPERM);
+	errno = 0;
+	EXPECT(syscall(SYS_io_uring_setup, 1, NULL) == -1 && errno == EPERM);
+	errno = 0;
+	EXPECT(syscall(SYS_bpf, 0, NULL, 0) == -1 && errno == EPERM);
+	errno = 0;
+	EXPECT(syscall(SYS_finit_module, -1, "", 0) == -1 && errno == EPERM);
+	errno = 0;
+	EXPECT(syscall(SYS_ioctl, -1, TIOCSTI, NULL) == -1 && errno == EPERM);
+	/* The kernel reads the request as 32 bits: junk above must not
+	 * get TIOCSTI past the filter. */
+	errno = 0;
+	EXPECT(syscall(SYS_ioctl, -1, (1UL << 32) | TIOCSTI, NULL) == -1 && errno == EPERM);
+	errno = 0;
+	EXPECT(syscall(SYS_ioctl, -1, TIOCLINUX, NULL) == -1 && errno == EPERM);
+	/* Allowed: reaches the kernel, which says EBADF. */
+	errno = 0;
+	EXPECT(ioctl(-1, TCGETS, NULL) == -1 && errno == EBADF);
+	EXPECT(syscall(SYS_getpid) == getpid());
+	return 0;
 }
 
 static void test_filter_denies_and_allows(void **state)
 {
 	(void)state;
-	assert_int_equal(filtered(), 0);
+	assert_int_equal(run_in_child(filtered_child, NULL), 0);
 }
 
 static void test_control_without_filter(void **state)
