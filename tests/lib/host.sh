@@ -523,8 +523,11 @@ cs_env_cleanup() {
 	fi
 
 	# Our cgroup subtree: kill whatever is still in it, then remove it
-	# bottom-up. Nothing outside ./cstest-<pid> is touched.
-	if [ -n "${CS_T:-}" ] && [ -f "${CS_CG_PARENTS:-}" ]; then
+	# bottom-up. Nothing outside ./cstest-<pid> is touched. Setup sets
+	# CS_CG_NAME before it writes CS_CG_PARENTS, so the test of it only
+	# matters for a CS_CG_PARENTS from elsewhere; but were it empty,
+	# "$dir/$CS_CG_NAME" would be sshd's (and this shell's) own cgroup.
+	if [ -n "${CS_T:-}" ] && [ -f "${CS_CG_PARENTS:-}" ] && [ -n "${CS_CG_NAME:-}" ]; then
 		while IFS=$'\t' read -r key dir; do
 			[ -d "$dir/$CS_CG_NAME" ] || continue
 			mapfile -t pids < <(find "$dir/$CS_CG_NAME" -name cgroup.procs -exec cat {} + 2>/dev/null | sort -u)

@@ -139,12 +139,18 @@ cs_verify_host_clean() {
 			bad=1
 		done < <(cs_loops_on "$CS__DONE_T")
 	fi
-	while IFS=$'\t' read -r key dir; do
-		while IFS= read -r line; do
-			echo "cgroup $line"
-			bad=1
-		done < <(find "$dir" -maxdepth 3 -type d -name "$CS_CG_NAME" 2>/dev/null)
-	done < <(cs_cgroup_dirs "$BASHPID")
+	# CS_CG_NAME is set only once setup has made CS_T; the module makes
+	# cgroups of that name only once sshd runs. Unset: setup failed before
+	# that, and no cgroup of ours can exist (under set -u it would only be
+	# an "unbound variable" per hierarchy).
+	if [ -n "${CS_CG_NAME:-}" ]; then
+		while IFS=$'\t' read -r key dir; do
+			while IFS= read -r line; do
+				echo "cgroup $line"
+				bad=1
+			done < <(find "$dir" -maxdepth 3 -type d -name "$CS_CG_NAME" 2>/dev/null)
+		done < <(cs_cgroup_dirs "$BASHPID")
+	fi
 	if [ -n "${CS__DONE_T:-}" ] && [ -e "$CS__DONE_T" ] && [ -z "${CS_KEEP_T:-}" ]; then
 		echo "$CS__DONE_T still there"
 		bad=1
