@@ -153,7 +153,9 @@ $(CLI): $(call obj,$(CLI_SRC)) $(LIBROOT) $(LIBCS) $(LIBCONFIG)
 	$(CC) $(CFLAGS) $(LDFLAGS) -pie -o $@ $(call obj,$(CLI_SRC)) $(LIBROOT) $(LIBCS) $(LIBCONFIG) \
 		$(LIBS_SECCOMP) $(LIBS_CAPNG) $(LIBS_SYSTEMD)
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIBROOT) $(LIBCS) $(LIBCONFIG)
+# Every unit test on the shared test headers too (child.h, policy_test.h):
+# one edit rebuilds a few more tests than need it, never fewer.
+$(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(LIBROOT) $(LIBCS) $(LIBCONFIG)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -pie -o $@ $< $(LIBROOT) $(LIBCS) $(LIBCONFIG) \
 		-lcmocka $(LIBS_CAPNG) $(LIBS_SYSTEMD)
