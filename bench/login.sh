@@ -63,6 +63,18 @@ wait_cold() {
 	for _ in $(seq 500); do [ -e "$CS_STATE_DIR/$cold_uid" ] || return 0; sleep 0.01; done
 	return 1
 }
+# After each login: its connection's sshd (the listener's child) has run
+# the module's close and exited (untimed). Otherwise a logout's work, a
+# created sandbox's teardown above all, would run on into the next kind's
+# login and be charged to it. WANT: the listener's children before it.
+settle() {
+	local i
+	for i in $(seq 1000); do
+		[ "$(pgrep -c -P "$CS_SSHD_PID")" -le "$1" ] && return 0
+		sleep 0.005
+	done
+	return 1
+}
 # Interleaved: every round runs each kind once, in a rotating order, so a
 # loaded machine's slow and fast spells fall on all kinds alike (hyperfine
 # runs one command's runs back to back). One line "KIND MICROSECONDS" per
@@ -70,7 +82,7 @@ wait_cold() {
 # command is `true` unless kind_cmd[KIND] names another.
 declare -A kind_cmd=()
 interleave() {
-	local out=$1 rounds=$2 warm=$3 i j k n kind user opts t0 t1
+	local out=$1 rounds=$2 warm=$3 i j k n kind user opts t0 t1 base
 	shift 3
 	local kinds=("$@")
 	n=${#kinds[@]}
@@ -80,11 +92,13 @@ interleave() {
 			kind=${k%%=*} user=${k#*=} opts=
 			case $user in *@*) opts=${user#*@} user=${user%%@*} ;; esac
 			case $kind in *created) wait_cold || cb_die "teardown of $cold did not finish" ;; esac
+			base=$(pgrep -c -P "$CS_SSHD_PID")
 			t0=$EPOCHREALTIME
 			# shellcheck disable=SC2086
 			$ssh_cmd $opts "$user@$CS_HOST" "${kind_cmd[$kind]:-true}" </dev/null >/dev/null 2>&1 ||
 				cb_die "$kind: login failed"
 			t1=$EPOCHREALTIME
+			settle "$base" || cb_die "$kind: the connection's sshd did not exit within 5 s of the client"
 			[ "$i" -ge "$warm" ] && echo "$kind $((${t1/./} - ${t0/./}))" >>"$out"
 		done
 	done
