@@ -168,8 +168,8 @@ rows = collections.OrderedDict()
 for line in open(sys.argv[1]):
     k, us = line.split()
     rows.setdefault(k, []).append(int(us) / 1000)
-for k, t in rows.items():
-    t.sort()
+for k, runs in rows.items():
+    t = sorted(runs)  # rows keeps the run order, for the pairing below
     n = len(t)
     print(k, *("%.3f" % x for x in (statistics.median(t), t[int(0.1 * (n - 1))], t[int(0.9 * (n - 1))], statistics.pstdev(t))), n)
 # Paired by round: every round runs each kind once, so the i-th run of one
@@ -180,18 +180,12 @@ for k, t in rows.items():
 def pair(name, a, b):
     if a not in rows or b not in rows:
         return
-    raw = collections.defaultdict(list)
-    for line in open(sys.argv[1]):
-        k, us = line.split()
-        raw[k].append(int(us) / 1000)
-    d = sorted(x - y for x, y in zip(raw[a], raw[b]))
+    d = sorted(x - y for x, y in zip(rows[a], rows[b]))
     n = len(d)
     k = max(0, int(n / 2 - 0.98 * n ** 0.5))
     print("pair-" + name, "%.3f %.3f %.3f" % (statistics.median(d), d[k], d[n - 1 - k]), n)
 pair("running", "sandbox-running", "unsandboxed")
 pair("created", "sandbox-created", "unsandboxed-first")
-pair("cm", "cm-sandbox-running", "cm-unsandboxed")
-pair("cm-floor", "cm-floor-minjoin", "cm-floor-exec")
 PY
 awk '{ m[$1] = $2; l[$1] = $0 } END {
 	split("unsandboxed sandbox-running unsandboxed-first sandbox-created", a, " ")

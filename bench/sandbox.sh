@@ -189,8 +189,8 @@ echo
 # unshare and mount(8) (overlay minus tmpfs: the tmpfs mount itself is not
 # added, so the estimate is low rather than high).
 awk -v c="$cw" -v cb="$cb" -v o="$ovm" -v on="$ovref" -v bs="$bws" -v b="$bw" -v j="$cj" -v m="$mj" \
-	-v ct="$ct" -v tov="$tov" -v tn="$tref" -v img="$img" -v cold="$cold" -v uo="$uo" -v ut="$ut" 'BEGIN {
-	if (on != "bwrap-same-root-overlay") {
+	-v ct="$ct" -v tov="$tov" -v tn="$tref" -v img="$img" -v cold="$cold" -v uo="$uo" -v ut="$ut" -v bwov="$bwov" 'BEGIN {
+	if (bwov == "") {
 		o = bs + uo - ut
 		on = sprintf("bwrap-same-root + (unshare-mount-overlay - unshare-mount-tmpfs) = %.2f ms, estimated: this bwrap has no --overlay", o)
 	}
