@@ -324,15 +324,15 @@ check: deps-test
 	$(MAKE) check-integration INTEGRATION_HELPER=$(CURDIR)/build-asan/containsession-helper
 
 # The systemd + cgroup v2 paths, in a Debian 12 and a Debian 13 guest under
-# qemu, one after the other (vm/check RELEASE): the systemd checks through
+# qemu, side by side (vm/check-all: one guest per host CPU, CS_VM_JOBS; each
+# guest is vm/check RELEASE): the systemd checks through
 # each guest's own sshd, on Debian 13 the AppArmor checks, and the
 # integration suite with cgroup = systemd and = v2 (CS_VM_FULL=1: every test
 # in both modes in both guests). The images are cached in build/vm/.
 # Exit 77 (skip) without qemu, unless CI=true; 1 if any guest failed.
 CS_VM_RELEASES ?= bookworm trixie
 check-vm: deps-vm
-	@rc=0; for r in $(CS_VM_RELEASES); do vm/check $$r || { s=$$?; \
-		[ $$rc = 1 ] || rc=$$s; [ $$s = 77 ] || rc=1; }; done; exit $$rc
+	@vm/check-all $(CS_VM_RELEASES)
 
 # make check (FRESH_TARGETS="demo check": both) in a fresh Debian userspace
 # of RELEASE made by mmdebstrap (variant important + make), entered by
@@ -399,13 +399,12 @@ bench: deps-bench
 # make bench-vm: bench/run BENCH (default: the rows of issue 16) in the
 # systemd / cgroup v2 guest (vm/check RELEASE with CS_VM_ONLY=bench, which
 # runs vm/guest-bench there), CS_VM_RELEASES (here default trixie) one after
-# the other; CS_VM_BENCH_MODES="systemd v2" also with cgroup = v2. The
+# the other (CS_VM_JOBS=1: a guest's timings must not share the host); CS_VM_BENCH_MODES="systemd v2" also with cgroup = v2. The
 # guest's results land in build/bench/results-guest-RELEASE-MODE-DATE.md.
 # Smaller run counts under TCG: see vm/guest-bench.
 bench-vm: deps-vm
-	@rc=0; for r in $(if $(filter command line environment environment override,$(origin CS_VM_RELEASES)),$(CS_VM_RELEASES),trixie); do \
-		CS_VM_ONLY=bench BENCH="$(or $(BENCH),sandbox login pam)" vm/check $$r || { s=$$?; \
-		[ $$rc = 1 ] || rc=$$s; [ $$s = 77 ] || rc=1; }; done; exit $$rc
+	@CS_VM_JOBS=1 CS_VM_ONLY=bench BENCH="$(or $(BENCH),sandbox login pam)" \
+		vm/check-all $(if $(filter command line environment environment override,$(origin CS_VM_RELEASES)),$(CS_VM_RELEASES),trixie)
 
 clean:
 	rm -rf build build-asan build-fuzz

@@ -27,6 +27,9 @@ VM_MEM=${VM_MEM:-2048}
 VM_CPUS=${VM_CPUS:-1}
 VM_BOOT_TIMEOUT=${VM_BOOT_TIMEOUT:-300}
 
+# The guest's own lines, followed live, carry its name too (as vm_log's
+# do): vm/check-all runs guests side by side on one output.
+vm__tag() { sed -u "s/^/${VM_NAME:-guest}| /"; }
 vm_log() { printf 'check-vm%s: %s\n' "${VM_NAME:+ $VM_NAME}" "$*" >&2; }
 
 vm__ssh_opts() {
@@ -69,10 +72,10 @@ vm_run() {
 			p=\$(systemctl show -p MainPID --value $unit)
 			if [ \"\${p:-0}\" -gt 0 ]; then tail -c +$from --pid=\$p -f $log
 			else tail -c +$from $log; fi
-			echo \"state \$s\" >&2" </dev/null 2>"$state" | tee -a "$copy"; then
+			echo \"state \$s\" >&2" </dev/null 2>"$state" | tee -a "$copy" | vm__tag; then
 			rc=0
 		else
-			rc=$? # ssh's (pipefail; tee does not fail)
+			rc=$? # ssh's (pipefail; tee and sed do not fail)
 		fi
 		if [ "$rc" = 0 ] && read -r _ sub status < <(grep '^state ' "$state" | tail -n 1); then
 			broken=''
