@@ -66,15 +66,8 @@ wait_cold() {
 # After each login: its connection's sshd (the listener's child) has run
 # the module's close and exited (untimed). Otherwise a logout's work, a
 # created sandbox's teardown above all, would run on into the next kind's
-# login and be charged to it. WANT: the listener's children before it.
-settle() {
-	local i
-	for i in $(seq 1000); do
-		[ "$(pgrep -c -P "$CS_SSHD_PID")" -le "$1" ] && return 0
-		sleep 0.005
-	done
-	return 1
-}
+# login and be charged to it. settle BASE: the listener's children before it.
+settle() { cs_wait_sshd_conns "$1" 1000 0.005; }
 # Interleaved: every round runs each kind once, in a rotating order, so a
 # loaded machine's slow and fast spells fall on all kinds alike (hyperfine
 # runs one command's runs back to back). One line "KIND MICROSECONDS" per

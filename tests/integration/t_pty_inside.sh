@@ -53,8 +53,12 @@ printf '%s\n' "$out" | sed 's/^/    tmux attached: /' | cat -v | head -5
 expect_contains "$out" inside-42 "tmux attached to the login's terminal runs its window"
 expect_contains "$out" "tmux=0" "tmux exits 0"
 
-# screen, detached, then listed and ended.
-out=$(cs_ssh cstest1 -- 'screen -dmS cs sleep 60 && screen -ls; screen -S cs -X quit && echo quit' </dev/null 2>&1)
+# screen, detached, then listed and ended. `screen -dm` returns before the
+# detached screen has made its socket (Debian 13's screen lost that
+# race in a fresh root: "No Sockets found"), so the listing waits for it.
+out=$(cs_ssh cstest1 -- 'screen -dmS cs sleep 60 &&
+	for _ in $(seq 50); do screen -ls | grep -q "[0-9]\.cs" && break; sleep 0.1; done
+	screen -ls; screen -S cs -X quit && echo quit' </dev/null 2>&1)
 printf '%s\n' "$out" | sed 's/^/    screen: /'
 expect_true "screen -dmS runs a session" grep -qE '[0-9]+\.cs' <<<"$out"
 expect_contains "$out" quit "screen -X quit"

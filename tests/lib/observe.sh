@@ -28,14 +28,22 @@ cs_uid_pids() {
 	ps -e -o pid=,ruid=,euid=,stat= | awk -v u="$1" '($2 == u || $3 == u) && $4 !~ /^Z/ { print $1 }'
 }
 
+# Wait until the sshd listener has at most MAX children (open connections),
+# looking every STEP seconds, at most TRIES times.
+# cs_wait_sshd_conns MAX TRIES STEP
+cs_wait_sshd_conns() {
+	for _ in $(seq "$2"); do
+		[ "$(pgrep -c -P "$CS_SSHD_PID")" -le "$1" ] && return 0
+		sleep "$3"
+	done
+	return 1
+}
+
 # Wait (default 10 s) until the sshd listener has no child left (every
 # connection closed).
 cs_wait_sshd_idle() {
 	local secs=${1:-10}
-	for _ in $(seq $((secs * 5))); do
-		[ -z "$(cs__descendants "$CS_SSHD_PID")" ] && return 0
-		sleep 0.2
-	done
+	cs_wait_sshd_conns 0 $((secs * 5)) 0.2 && return 0
 	cs_log "sshd connections still open after ${secs}s:"
 	ps -o pid=,user=,args= -p "$(cs__descendants "$CS_SSHD_PID" | paste -sd,)" >&2
 	return 1

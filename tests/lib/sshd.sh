@@ -79,6 +79,7 @@
 #   observe.sh   cs_uid_pids UID, cs_cgroup_dirs [PID], cs_user_cgroup_dirs UID,
 #                cs_cgroup_has_controller NAME, cs_user_limit_file UID memory|pids,
 #                cs_mounts_mentioning PATH, cs_kept_image USER, cs_wait_sshd_idle [SECS],
+#                cs_wait_sshd_conns MAX TRIES STEP,
 #                cs_log_mark, cs_logs [MARK], cs_wait_log MARK GREP-ARG...,
 #                cs_pam_module_dir
 #   leaks.sh     cs_wait_clean USER [SECS], cs_user_leftovers USER,
