@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "lib/fsutil.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -115,16 +116,55 @@ int cs_open_root_dir(const char *path, bool create, mode_t mode,
 	return fd;
 }
 
+/* 1 if the directory fd names has no entry but . and .., 0 if it has one,
+ * or -errno. Reads through its own fd, so fd's offset is left alone. */
+static int dir_is_empty(int fd)
+{
+	int dfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct dirent *de;
+	DIR *d;
+	int r = 1;
+
+	if (dfd < 0 || !(d = fdopendir(dfd))) {
+		r = -errno;
+		if (dfd >= 0)
+			close(dfd);
+		return r;
+	}
+	errno = 0;
+	while ((de = readdir(d))) {
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
+			r = 0;
+			break;
+		}
+	}
+	if (r == 1 && errno)
+		r = -errno;
+	closedir(d);
+	return r;
+}
+
 int cs_open_user_dir(int datafd, const char *user, uid_t uid, gid_t gid,
 		     struct cs_err *err)
 {
 	struct stat st;
+	bool made = true;
 	int fd, r;
 
 	if (!cs_safe_component(user))
 		return cs_err_set(err, EINVAL, "unsafe user name '%s'", user);
-	if (mkdirat(datafd, user, 0700) < 0 && errno != EEXIST)
-		return cs_err_set(err, errno, "mkdir data dir for %s", user);
+	/* Entries of DATA that begin with a dot are root's own (.images holds
+	 * every user's home image): a user so named, possible through NSS or
+	 * useradd --badname, would otherwise be handed one of them below. */
+	if (user[0] == '.')
+		return cs_err_set(err, EINVAL,
+				  "user name '%s' begins with a dot: such names in the data directory are containsession's own",
+				  user);
+	if (mkdirat(datafd, user, 0700) < 0) {
+		if (errno != EEXIST)
+			return cs_err_set(err, errno, "mkdir data dir for %s", user);
+		made = false;
+	}
 	/* O_NOFOLLOW: if the user replaced the entry by a symlink (they
 	 * cannot, DATA is root-owned, but a stale one from an older layout
 	 * might exist), refuse rather than chown through it. */
@@ -136,7 +176,16 @@ int cs_open_user_dir(int datafd, const char *user, uid_t uid, gid_t gid,
 		goto fail;
 	}
 	if (st.st_uid == 0 && st.st_gid == 0) {
-		/* Ours, just made (or left by a crash before the chown). */
+		/* Ours, just made, or left by a crash before the chown, and then
+		 * empty. A root directory with something in it is someone else's
+		 * (an admin's, lost+found): never given away. */
+		if (!made && (r = dir_is_empty(fd)) <= 0) {
+			r = r < 0 ? cs_err_set(err, -r, "read data dir for %s", user)
+				  : cs_err_set(err, EEXIST,
+					       "data dir for %s is root's and not empty: not taking it over",
+					       user);
+			goto fail;
+		}
 		if (fchown(fd, uid, gid) < 0 || fchmod(fd, 0700) < 0) {
 			r = cs_err_set(err, errno, "chown data dir for %s", user);
 			goto fail;

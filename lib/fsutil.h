@@ -25,7 +25,10 @@ int cs_open_root_dir(const char *path, bool create, mode_t mode,
  * Make sure DATA/<user> exists as a directory owned by uid:gid with mode
  * 0700, where datafd is DATA opened by cs_open_root_dir. Root creates and
  * chowns only this one entry, through an fd opened with O_NOFOLLOW: what the
- * user puts inside it is never touched by root. Returns an fd or -errno.
+ * user puts inside it is never touched by root. An existing root-owned entry
+ * is taken over only when empty (what a crash before the chown leaves), and
+ * names beginning with a dot (root's own entries, .images) are refused.
+ * Returns an fd or -errno.
  */
 int cs_open_user_dir(int datafd, const char *user, uid_t uid, gid_t gid,
 		     struct cs_err *err);

@@ -428,6 +428,23 @@ int cs_reg_read_old(struct cs_reg *reg, struct cs_reg_entry *e, struct cs_err *e
 	return reg_read(reg, e, true, err);
 }
 
+/* All of buf at offset 0 (retrying short writes and EINTR); 0 or -errno. */
+static int pwrite_all(int fd, const char *buf, size_t len)
+{
+	size_t off = 0;
+	ssize_t n;
+
+	while (off < len) {
+		n = pwrite(fd, buf + off, len - off, (off_t)off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		off += (size_t)n;
+	}
+	return 0;
+}
+
 int cs_reg_write(struct cs_reg *reg, const struct cs_reg_entry *e,
 		 struct cs_err *err)
 {
@@ -439,14 +456,21 @@ int cs_reg_write(struct cs_reg *reg, const struct cs_reg_entry *e,
 		return cs_err_set(err, EINVAL, "format registry entry %u (out of memory, or a "
 				  "control character in a name)", (unsigned)reg->uid);
 	len = strlen(text);
-	/* Truncate first, then one write: readers hold the same lock, so
-	 * nobody sees the file between the two. */
-	if (ftruncate(reg->fd, 0) < 0) {
-		r = cs_err_set(err, errno, "truncate registry entry %u", (unsigned)reg->uid);
-	} else if (lseek(reg->fd, 0, SEEK_SET) < 0) {
-		r = cs_err_set(err, errno, "seek registry entry %u", (unsigned)reg->uid);
-	} else if ((r = cs_write_all(reg->fd, text, len)) < 0) {
+	/* Readers hold the same lock, so nobody sees the file half written;
+	 * what must not happen is that a failed write loses the entry of a
+	 * running sandbox (an empty file reads as "no sandbox", and a second
+	 * one would be made). So the space for the new text is reserved
+	 * first: a full /run fails here, with the old text whole. Then the
+	 * new text over the old one, then the old one's tail cut off. A kill
+	 * between those two leaves a text the parser refuses: logins are
+	 * then refused, with the entry named, until `containsession stop`. */
+	if (fallocate(reg->fd, FALLOC_FL_KEEP_SIZE, 0, (off_t)len) < 0 &&
+	    errno != EOPNOTSUPP) {
+		r = cs_err_set(err, errno, "make room for registry entry %u", (unsigned)reg->uid);
+	} else if ((r = pwrite_all(reg->fd, text, len)) < 0) {
 		r = cs_err_set(err, -r, "write registry entry %u", (unsigned)reg->uid);
+	} else if (ftruncate(reg->fd, (off_t)len) < 0) {
+		r = cs_err_set(err, errno, "truncate registry entry %u", (unsigned)reg->uid);
 	}
 	free(text);
 	return r;

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -368,6 +370,77 @@ static void test_open_root_dir(void **state)
 	assert_non_null(strstr(err.msg, "not owned by root"));
 }
 
+/* In a child with its own mount namespace: a registry on a tmpfs of four
+ * pages holds a small entry; the rest of the tmpfs is filled; a write of an
+ * entry that needs more pages than are free must fail and leave the old
+ * entry readable. Truncating first would leave an empty file, read as "no
+ * sandbox": the running one unrecorded, and a second one made. Exit codes
+ * name the step that failed. */
+static int full_write_child(void)
+{
+	struct cs_reg_entry e = { 0 }, r;
+	struct cs_holder many[400];
+	struct cs_err err;
+	struct cs_reg reg;
+	char fill[4096];
+	int statefd, fd;
+
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return 10;
+	if (mount("cstest", tmpdir, "tmpfs", MS_NOSUID | MS_NODEV, "size=16k,mode=0700") < 0)
+		return 11;
+	statefd = cs_open_root_dir(tmpdir, false, 0700, &err);
+	if (statefd < 0 || cs_reg_lock(statefd, 77, &reg, &err) < 0)
+		return 12;
+	e.uid = 77;
+	strcpy(e.user, "bob");
+	fill_rec(&e.rec, "off");
+	e.init_pid = 999;
+	if (cs_reg_write(&reg, &e, &err) < 0)
+		return 13;
+	/* The rest of the tmpfs, to the last page. */
+	fd = openat(statefd, "filler", O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return 14;
+	memset(fill, 'x', sizeof(fill));
+	while (write(fd, fill, sizeof(fill)) > 0)
+		;
+	if (errno != ENOSPC)
+		return 15;
+	close(fd);
+	for (size_t i = 0; i < sizeof(many) / sizeof(many[0]); i++)
+		many[i] = (struct cs_holder){ .pid = 100000 + (pid_t)i, .start = 123456789ULL };
+	e.holders = many;
+	e.nholders = sizeof(many) / sizeof(many[0]);
+	if (cs_reg_write(&reg, &e, &err) == 0)
+		return 16; /* nothing to prove: it fitted */
+	if (cs_reg_read(&reg, &r, &err) < 0)
+		return 17;
+	if (!r.present || r.init_pid != 999 || r.nholders != 0)
+		return 18;
+	cs_reg_entry_free(&r);
+	cs_reg_unlock(&reg);
+	return 0;
+}
+
+static void test_write_when_full(void **state)
+{
+	pid_t pid;
+	int st;
+
+	if (geteuid() != 0) {
+		print_message("skipped: mounting a tmpfs needs root\n");
+		skip();
+	}
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(full_write_child());
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
 static void test_user_dir(void **state)
 {
 	struct cs_err err;
@@ -388,6 +461,35 @@ static void test_user_dir(void **state)
 	assert_int_equal(symlink("/etc", path), 0);
 	assert_true(cs_open_user_dir(dfd, "dave", 1000, 1000, &err) < 0);
 	assert_true(cs_open_user_dir(dfd, "../x", 1000, 1000, &err) < 0);
+
+	/* A user whose name is one of root's own dot-entries (.images holds
+	 * every user's home image) must not be given it. */
+	snprintf(path, sizeof(path), "%s/.images", tmpdir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	assert_true(cs_open_user_dir(dfd, ".images", 1000, 1000, &err) < 0);
+	assert_non_null(strstr(err.msg, "dot"));
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_uid, 0);
+
+	/* A root directory already there with something in it is not the
+	 * empty one a crash before the chown leaves: refused, not adopted. */
+	snprintf(path, sizeof(path), "%s/erin", tmpdir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/erin/admin-notes", tmpdir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	assert_true(cs_open_user_dir(dfd, "erin", 1000, 1000, &err) < 0);
+	assert_non_null(strstr(err.msg, "not empty"));
+	snprintf(path, sizeof(path), "%s/erin", tmpdir);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_uid, 0);
+	/* The empty one a crash leaves is taken over. */
+	snprintf(path, sizeof(path), "%s/frank", tmpdir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	fd = cs_open_user_dir(dfd, "frank", 4321, 4321, &err);
+	assert_true(fd >= 0);
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_int_equal(st.st_uid, 4321);
+	close(fd);
 	close(dfd);
 }
 
@@ -434,6 +536,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bounded_waits, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_open_root_dir, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_user_dir, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_write_when_full, setup_dir, teardown_dir),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
