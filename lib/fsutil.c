@@ -6,6 +6,8 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -267,4 +269,28 @@ int cs_write_str(int dirfd, const char *path, const char *s)
 	r = write(fd, s, strlen(s)) < 0 ? -errno : 0;
 	close(fd);
 	return r;
+}
+
+int cs_flock_within(int fd, int timeout_ms)
+{
+	struct timespec t0, now;
+	long sleep_ms = 1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return 0;
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return -errno;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		long left = timeout_ms - ((now.tv_sec - t0.tv_sec) * 1000 +
+					  (now.tv_nsec - t0.tv_nsec) / 1000000);
+		if (left <= 0)
+			return -EBUSY;
+		if (sleep_ms > left)
+			sleep_ms = left;
+		nanosleep(&(struct timespec){ sleep_ms / 1000, (sleep_ms % 1000) * 1000000 }, NULL);
+		if (sleep_ms < 32)
+			sleep_ms *= 2;
+	}
 }

@@ -53,4 +53,13 @@ int cs_write_all(int fd, const void *buf, size_t len);
  * a pty closed); a negative errno: writing to to failed. */
 int cs_relay_copy(int from, int to);
 
+/*
+ * flock(LOCK_EX) with a bound. A holder can be held up by the user (a login's
+ * helper child stopped with SIGSTOP) or be stuck, and whoever waits (another
+ * login, root's `list`, `stop` or `diff`) must not wait with it for ever. The
+ * backoff stays short: these locks are normally held for milliseconds.
+ * Returns 0, -EBUSY when timeout_ms ran out, or -errno.
+ */
+int cs_flock_within(int fd, int timeout_ms);
+
 #endif

@@ -228,7 +228,7 @@ fail:
  * corrupt it; mounting this device again shares the live one. Returns an
  * open fd of it (which keeps it from clearing itself), or -ENOENT.
  */
-static int find_loop(const struct stat *img)
+static int find_loop(const struct stat *img, bool want_rw, bool *ro)
 {
 	DIR *d = opendir("/sys/block");
 	struct dirent *de;
@@ -257,10 +257,13 @@ static int find_loop(const struct stat *img)
 		if (fd < 0)
 			continue;
 		if (ioctl(fd, LOOP_GET_STATUS64, &info) == 0 && info.lo_inode == img->st_ino &&
-		    info.lo_device == (uint64_t)img->st_dev)
+		    info.lo_device == (uint64_t)img->st_dev &&
+		    !(want_rw && (info.lo_flags & LO_FLAGS_READ_ONLY))) {
+			*ro = info.lo_flags & LO_FLAGS_READ_ONLY;
 			found = fd;
-		else
+		} else {
 			close(fd);
+		}
 	}
 	closedir(d);
 	return found;
@@ -268,9 +271,10 @@ static int find_loop(const struct stat *img)
 
 /* A free loop device with imgfd behind it, clearing itself once nothing
  * has it open or mounted (LO_FLAGS_AUTOCLEAR): no loop device outlives
- * the mount. Another process may take the same free device meanwhile
- * (EBUSY): then the next. Returns its fd; *idx its number. */
-static int attach_loop(int imgfd, unsigned *idx, struct cs_err *err)
+ * the mount; read-only when ro (a look: the image is left as it is).
+ * Another process may take the same free device meanwhile (EBUSY): then
+ * the next. Returns its fd; *idx its number. */
+static int attach_loop(int imgfd, bool ro, unsigned *idx, struct cs_err *err)
 {
 	_cleanup_close_ int ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
 	struct loop_config cfg = { .fd = (uint32_t)imgfd };
@@ -278,7 +282,7 @@ static int attach_loop(int imgfd, unsigned *idx, struct cs_err *err)
 	if (ctl < 0)
 		return cs_err_set(err, errno, "open /dev/loop-control (a persistent home needs "
 				  "loop devices)");
-	cfg.info.lo_flags = LO_FLAGS_AUTOCLEAR;
+	cfg.info.lo_flags = LO_FLAGS_AUTOCLEAR | (ro ? LO_FLAGS_READ_ONLY : 0);
 	for (int i = 0; i < LOOP_TRIES; i++) {
 		char dev[32];
 		int n = ioctl(ctl, LOOP_CTL_GET_FREE), fd;
@@ -317,9 +321,13 @@ static void fs_log(int fsfd, char *buf, size_t len)
  * errors=remount-ro (a damaged image stops taking writes rather than
  * spreading the damage), noinit_itable (the image is sparse: its
  * unwritten inode tables read as zeros already). A journal left by a
- * crash is replayed by the mount itself; no fsck is run.
+ * crash is replayed by the mount itself; no fsck is run. sb_ro: a
+ * read-only file system (on a read-only loop device), which writes
+ * nothing at all, not even a journal's replay: an image that needs one
+ * then does not mount.
  */
-static int mount_image(unsigned idx, const char *path, unsigned attrs, struct cs_err *err)
+static int mount_image(unsigned idx, const char *path, unsigned attrs, bool sb_ro,
+		       struct cs_err *err)
 {
 	_cleanup_close_ int fsfd = fsopen("ext4", FSOPEN_CLOEXEC);
 	char dev[32], why[256] = "";
@@ -332,6 +340,7 @@ static int mount_image(unsigned idx, const char *path, unsigned attrs, struct cs
 	    fsconfig(fsfd, FSCONFIG_SET_FLAG, "discard", NULL, 0) < 0 ||
 	    fsconfig(fsfd, FSCONFIG_SET_FLAG, "noinit_itable", NULL, 0) < 0 ||
 	    fsconfig(fsfd, FSCONFIG_SET_STRING, "errors", "remount-ro", 0) < 0 ||
+	    (sb_ro && fsconfig(fsfd, FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0) ||
 	    fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
 		int e = errno;
 		fs_log(fsfd, why, sizeof(why));
@@ -380,7 +389,7 @@ static int pin(int statefd, uid_t uid, unsigned idx, int mntfd, const char *path
 		if ((r = cs_home_unpin(statefd, uid, err)) < 0)
 			return r;
 	}
-	if ((fd = mount_image(idx, path, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOEXEC, err)) < 0)
+	if ((fd = mount_image(idx, path, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOEXEC, false, err)) < 0)
 		return fd;
 	/* mntfd holds the loop device bound to the image, so this is the
 	 * same file system; checked all the same before it is kept. */
@@ -404,14 +413,45 @@ static int pin(int statefd, uid_t uid, unsigned idx, int mntfd, const char *path
 	return r;
 }
 
+/*
+ * The image's own lock, from before find_loop until the mount is made: a
+ * login (under its user's registry lock) and `containsession diff` (under
+ * none) each find no loop device and attach one, or a look attaches while
+ * a login's e2fsck and resize2fs grow the file; either makes two file
+ * systems of the same blocks. flock on a second open of the image, checked
+ * to be the same file, because the loop device keeps a reference to the
+ * first (imgfd) and with it any lock on it for as long as it is attached.
+ * The wait is bounded like the registry's: a growth takes seconds.
+ */
+static int lock_image(int dirfd, const char *name, const struct stat *img, const char *path,
+		      struct cs_err *err)
+{
+	_cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+	int r;
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return cs_err_set(err, errno, "open %s to lock it", path);
+	if (st.st_dev != img->st_dev || st.st_ino != img->st_ino)
+		return cs_err_set(err, EAGAIN, "%s was replaced while it was opened", path);
+	if ((r = cs_flock_within(fd, CS_IMAGE_LOCK_MS)) < 0)
+		return cs_err_set(err, -r, "lock the home image %s%s", path,
+				  r == -EBUSY ? ": still in use (a login growing it, or "
+				  "`containsession diff`) after 60 s" : "");
+	r = fd;
+	fd = -1;
+	return r;
+}
+
 int cs_home_image_mount(const char *data_dir, int datafd, int statefd, const char *user,
 			uid_t uid, gid_t gid, uint64_t bytes, char *note, size_t notelen,
 			struct cs_err *err)
 {
-	_cleanup_close_ int dirfd = -1, imgfd = -1, loopfd = -1;
+	_cleanup_close_ int dirfd = -1, imgfd = -1, lockfd = -1, loopfd = -1;
 	char name[300], path[4200];
 	struct stat st;
 	unsigned idx = 0;
+	bool ro = false;
 	int mntfd, r;
 
 	*note = '\0';
@@ -425,7 +465,7 @@ int cs_home_image_mount(const char *data_dir, int datafd, int statefd, const cha
 				  "a persistent home's image needs", bytes, CS_IMAGE_MIN_BYTES >> 20);
 	if ((dirfd = open_images_dir(data_dir, datafd, err)) < 0)
 		return dirfd;
-	imgfd = openat(dirfd, name, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+	imgfd = openat(dirfd, name, (bytes ? O_RDWR : O_RDONLY) | O_NOFOLLOW | O_CLOEXEC);
 	if (imgfd < 0 && errno == ENOENT && !bytes)
 		return -ENOENT;
 	if (imgfd < 0 && errno == ENOENT)
@@ -438,12 +478,17 @@ int cs_home_image_mount(const char *data_dir, int datafd, int statefd, const cha
 		return cs_err_set(err, errno, "stat %s", path);
 	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 077) || st.st_nlink != 1)
 		return cs_err_set(err, EPERM, "%s is not root's regular file of mode 0600", path);
+	if ((lockfd = lock_image(dirfd, name, &st, path, err)) < 0)
+		return lockfd;
 
 	/* The pin holds the loop device, which find_loop would share at its
 	 * old size: a growth lets it go first, to be done offline below. */
 	if (statefd >= 0 && bytes > (uint64_t)st.st_size && (r = cs_home_unpin(statefd, uid, err)) < 0)
 		return r;
-	loopfd = find_loop(&st);
+	/* A login shares a live read-write device only: a look's read-only
+	 * one is skipped, and its own device then makes a second ext4 of the
+	 * same blocks, which is safe only because the look's writes nothing. */
+	loopfd = find_loop(&st, bytes != 0, &ro);
 	if (loopfd >= 0) {
 		/* Still mounted from before: shared as it is (its size is
 		 * the live file system's; a growth waits for a fresh mount). */
@@ -453,7 +498,8 @@ int cs_home_image_mount(const char *data_dir, int datafd, int statefd, const cha
 		idx = info.lo_number;
 	} else {
 		if (!bytes) {
-			/* As it is (a look from the CLI). */
+			/* As it is (a look from the CLI), and left so. */
+			ro = true;
 		} else if ((uint64_t)st.st_size < bytes) {
 			if ((r = grow_image(imgfd, st.st_size, bytes, path, err)) < 0)
 				return r;
@@ -465,10 +511,10 @@ int cs_home_image_mount(const char *data_dir, int datafd, int statefd, const cha
 				 "(%" PRIu64 "): kept at its size (shrink it offline with resize2fs)",
 				 path, (long long)st.st_size, bytes);
 		}
-		if ((loopfd = attach_loop(imgfd, &idx, err)) < 0)
+		if ((loopfd = attach_loop(imgfd, ro, &idx, err)) < 0)
 			return loopfd;
 	}
-	mntfd = mount_image(idx, path, bytes ? 0 : MOUNT_ATTR_RDONLY, err);
+	mntfd = mount_image(idx, path, bytes ? 0 : MOUNT_ATTR_RDONLY, ro, err);
 	/* From here the mount holds the loop device; closing ours (cleanup)
 	 * leaves it to clear itself when the mount goes. */
 	if (mntfd < 0)

@@ -34,6 +34,8 @@
 #define CS_MKE2FS "/usr/sbin/mke2fs"
 #define CS_E2FSCK "/usr/sbin/e2fsck"
 #define CS_RESIZE2FS "/usr/sbin/resize2fs"
+/* How long a mount waits for the image's lock (see homeimg.c). */
+#define CS_IMAGE_LOCK_MS 60000
 /* Below this an ext4 image has no room for a journal and a home. */
 #define CS_IMAGE_MIN_BYTES (4ull << 20)
 
@@ -46,7 +48,9 @@
  * fallback); one larger than bytes is used as it is, and *note says so.
  * note: a buffer for that remark (empty when there is none). bytes 0: the
  * image as it is, mounted read-only, -ENOENT when there is none (the CLI's
- * look at a user's layer: `containsession diff`). statefd: the state
+ * look at a user's layer: `containsession diff`): the live file system
+ * when a sandbox has it, else a read-only one on a read-only loop device,
+ * so that a look changes nothing in the image. statefd: the state
  * directory, whose STATE/<uid>.home keeps the file system mounted for the
  * next sandbox (a pin that fails only adds to *note); -1 for none.
  */

@@ -19,36 +19,6 @@
 
 #define REG_MAX_SIZE CS_KV_MAX_TEXT
 
-/*
- * flock(LOCK_EX) with a bound. A holder can be held up by the user (its
- * helper child stopped with SIGSTOP) or be stuck, and whoever waits here
- * (another login, root's `list` or `stop`) must not wait with it for
- * ever. The backoff stays short: a lock is normally held for milliseconds.
- */
-static int lock_within(int fd, int timeout_ms)
-{
-	struct timespec t0, now;
-	long sleep_ms = 1;
-
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (;;) {
-		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
-			return 0;
-		if (errno != EWOULDBLOCK && errno != EINTR)
-			return -errno;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		long left = timeout_ms - ((now.tv_sec - t0.tv_sec) * 1000 +
-					  (now.tv_nsec - t0.tv_nsec) / 1000000);
-		if (left <= 0)
-			return -EBUSY;
-		if (sleep_ms > left)
-			sleep_ms = left;
-		nanosleep(&(struct timespec){ sleep_ms / 1000, (sleep_ms % 1000) * 1000000 }, NULL);
-		if (sleep_ms < 32)
-			sleep_ms *= 2;
-	}
-}
-
 static int reg_lock(int statefd, uid_t uid, bool create, int timeout_ms, struct cs_reg *reg,
 		    struct cs_err *err)
 {
@@ -63,7 +33,7 @@ static int reg_lock(int statefd, uid_t uid, bool create, int timeout_ms, struct 
 		if (fd < 0)
 			return errno == ENOENT && !create ? -ENOENT :
 			       cs_err_set(err, errno, "open registry entry %s", name);
-		int lr = lock_within(fd, timeout_ms);
+		int lr = cs_flock_within(fd, timeout_ms);
 		if (lr < 0) {
 			int r = lr == -EBUSY ?
 				cs_err_set(err, EBUSY, "registry entry %s: its lock was not free within %d s "

@@ -76,4 +76,36 @@ cs_release_all
 cs_wait_clean $user || cs_fail "$user not clean after stop"
 expect_eq "" "$(cs_kept_image $user)" "and lets its image go"
 expect_eq "" "$(cs_loops_on "$img")" "with its loop device"
+
+# A look at an image no sandbox has (`diff`) leaves it as it is: no
+# journal replay, no mount count, no write. It mounted the file system
+# read-write before, which changed both.
+sb() { dumpe2fs -h "$img" 2>/dev/null | grep -E '^(Mount count|Last mount time|Last write time):'; }
+before="$(sb)|$(stat -c %Y "$img")"
+expect_true "diff of the user with no sandbox" csc diff $user
+expect_eq "$before" "$(sb)|$(stat -c %Y "$img")" "diff leaves the image's superblock and file unchanged"
+expect_eq "" "$(cs_loops_on "$img")" "and no loop device behind"
+
+# The image's lock: while something holds it, neither diff nor a login
+# attaches the image (two of them at once made two ext4 file systems of
+# the same blocks). Both wait, then go on.
+flock "$img" sleep 2 &
+holder=$!
+sleep 0.3
+t0=$EPOCHREALTIME
+expect_true "diff while the image is locked" csc diff $user
+t1=$EPOCHREALTIME
+expect_true "diff waited for the lock ($(( (${t1/./} - ${t0/./}) / 1000 )) ms)" \
+	[ $(( ${t1/./} - ${t0/./} )) -ge 1000000 ]
+wait $holder
+flock "$img" sleep 2 &
+holder=$!
+sleep 0.3
+t0=$EPOCHREALTIME
+expect_true "a login while the image is locked" cs_ssh $user -- true
+t1=$EPOCHREALTIME
+expect_true "the login waited for the lock ($(( (${t1/./} - ${t0/./}) / 1000 )) ms)" \
+	[ $(( ${t1/./} - ${t0/./} )) -ge 1000000 ]
+wait $holder
+cs_wait_clean $user || cs_fail "$user not clean after the last login"
 cs_finish
