@@ -115,13 +115,29 @@ static int run_tool(char *const argv[], int imgfd, int max_ok, const char *path,
 		close(p[0]);
 		return cs_err_set(err, -r, "fork for %s", argv[0]);
 	}
-	/* What it says, within the same bound as its run. */
+	/* What it says, to the end, within the same bound as its run: the
+	 * first bytes are kept for the error, the rest read and dropped.
+	 * Closing the pipe early would kill a chatty e2fsck with SIGPIPE in
+	 * the middle of a repair (and not reading would stop it on a full
+	 * pipe until the bound ran out). */
 	struct pollfd pf = { .fd = p[0], .events = POLLIN };
-	while (len < sizeof(out) - 1 && poll(&pf, 1, TOOL_TIMEOUT_MS) > 0) {
-		ssize_t n = read(p[0], out + len, sizeof(out) - 1 - len);
+	struct timespec t0, now;
+	long left = TOOL_TIMEOUT_MS;
+	char drop[4096];
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (left > 0 && poll(&pf, 1, (int)left) > 0) {
+		ssize_t n = len < sizeof(out) - 1 ? read(p[0], out + len, sizeof(out) - 1 - len)
+						   : read(p[0], drop, sizeof(drop));
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n <= 0)
 			break;
-		len += (size_t)n;
+		if (len < sizeof(out) - 1)
+			len += (size_t)n;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left = TOOL_TIMEOUT_MS - ((now.tv_sec - t0.tv_sec) * 1000 +
+					  (now.tv_nsec - t0.tv_nsec) / 1000000);
 	}
 	close(p[0]);
 	out[len] = '\0';
@@ -159,8 +175,9 @@ static int run_mke2fs(int imgfd, const char *path, uid_t uid, gid_t gid, struct 
  * home.max grew: the image too, offline, before it is attached (online
  * growth needs CAP_SYS_RESOURCE, which sshd may not have). resize2fs wants
  * a freshly checked file system: e2fsck -f -p first (it also replays a
- * journal; exit 1, errors corrected, is fine). On failure the file gets its
- * old size back, so the next login tries again.
+ * journal; exit 1, errors corrected, is fine). If e2fsck fails the file
+ * gets its old size back, so the next login tries again; if resize2fs
+ * does, the file keeps the new size (see below) and the admin is told.
  */
 static int grow_image(int imgfd, off_t old, uint64_t bytes, const char *path, struct cs_err *err)
 {
@@ -173,9 +190,19 @@ static int grow_image(int imgfd, off_t old, uint64_t bytes, const char *path, st
 
 	if (ftruncate(imgfd, (off_t)bytes) < 0)
 		return cs_err_set(err, errno, "grow %s to %" PRIu64 " bytes", path, bytes);
-	if ((r = run_tool(fsck, imgfd, 1, path, err)) < 0 ||
-	    (r = run_tool(resize, imgfd, 0, path, err)) < 0) {
+	if ((r = run_tool(fsck, imgfd, 1, path, err)) < 0) {
+		/* e2fsck wrote nothing past the file system's old end. */
 		(void)!ftruncate(imgfd, old);
+		return r;
+	}
+	/* Once resize2fs has run, whatever its end, the file stays at the
+	 * new size: cutting it back under a file system it may have grown
+	 * in part would leave one that points past the end of its device. */
+	if ((r = run_tool(resize, imgfd, 0, path, err)) < 0) {
+		size_t used = strlen(err->msg);
+		snprintf(err->msg + used, sizeof(err->msg) - used,
+			 "; the image is left at %" PRIu64 " bytes: check it with e2fsck -f, "
+			 "then resize2fs, before the next login", bytes);
 		return r;
 	}
 	return 0;
