@@ -134,6 +134,17 @@ int cs_cgroup_write(const char *dir, const char *file, const char *value);
 /* A limit as the kernel file takes it: unlimited is `inf` ("max", "-1"). */
 void cs_cgroup_fmt_limit(char *buf, size_t len, uint64_t v, const char *inf);
 
+/*
+ * A limit the profile sets that this hierarchy cannot apply (its controller
+ * missing or not enabled). memory.max and pids.max are what keeps one user
+ * from exhausting the host's memory or its pids for everyone else: then the
+ * login is refused, with err naming the key, the cgroup and the profile.
+ * Any other (memory.high, memory.swap.max, cpu.max, the weights) shapes how
+ * the user shares the host and is only logged: "not enforced".
+ */
+int cs_cgroup_unapplied(enum cs_key k, const char *where, const struct cs_profile *p,
+			const struct cs_log *log, struct cs_err *err);
+
 /* v1 and v2 differ only in resolve and setup. */
 #define CS_CGROUPFS_OPS                                                       \
 	.attach = cs_cgroupfs_attach, .leave = cs_cgroupfs_leave,             \

@@ -110,10 +110,9 @@ static int v1_setup(const struct cs_cgroup *cg, const struct cs_profile *p,
 		}
 	}
 	for (int k = CS_K_MEMORY_MAX; k <= CS_K_IO_WEIGHT; k++)
-		if (p->set[k] && !done[k])
-			cs_logf(log, LOG_WARNING,
-				"%s cannot be applied on this cgroup v1 host (profile %s): not enforced",
-				cs_key_name((enum cs_key)k), p->name);
+		if (p->set[k] && !done[k] &&
+		    (r = cs_cgroup_unapplied((enum cs_key)k, "on this cgroup v1 host", p, log, err)) < 0)
+			return r;
 	return 0;
 }
 

@@ -132,12 +132,15 @@ static int v2_setup(const struct cs_cgroup *cg, const struct cs_profile *p,
 		default: snprintf(v, sizeof(v), "default %u", p->io_weight); break;
 		}
 		r = cs_cgroup_write(d, files[i].file, v);
-		if (r == -ENOENT)
-			cs_logf(log, LOG_WARNING,
-				"%s cannot be applied: controller not enabled for %s (profile %s): not enforced",
-				cs_key_name(k), d, p->name);
-		else if (r < 0)
+		if (r == -ENOENT) {
+			char where[4200];
+
+			snprintf(where, sizeof(where), "here: its controller is not enabled for %s", d);
+			if ((r = cs_cgroup_unapplied(k, where, p, log, err)) < 0)
+				return r;
+		} else if (r < 0) {
 			return cs_err_set(err, -r, "write %s/%s", d, files[i].file);
+		}
 	}
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <linux/magic.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -73,6 +74,18 @@ void cs_cgroup_fmt_limit(char *buf, size_t len, uint64_t v, const char *inf)
 		snprintf(buf, len, "%s", inf);
 	else
 		snprintf(buf, len, "%" PRIu64, v);
+}
+
+int cs_cgroup_unapplied(enum cs_key k, const char *where, const struct cs_profile *p,
+			const struct cs_log *log, struct cs_err *err)
+{
+	if (k == CS_K_MEMORY_MAX || k == CS_K_PIDS_MAX)
+		return cs_err_set(err, EOPNOTSUPP, "%s cannot be applied %s (profile %s): a bound "
+				  "is never left out; enable its controller, or take %s out of "
+				  "the profile", cs_key_name(k), where, p->name, cs_key_name(k));
+	cs_logf(log, LOG_WARNING, "%s cannot be applied %s (profile %s): not enforced",
+		cs_key_name(k), where, p->name);
+	return 0;
 }
 
 int cs_cgroup_mkdirs(const char *base, const char *dir, struct cs_err *err)

@@ -2,10 +2,17 @@
 /* lib/cgroup: which recorded directories are systemd's slices (never moved
  * into, killed or removed: their limits are reset instead), and that
  * attach through the recorded (or, for old records, inferred) backend
- * skips them. */
+ * skips them. And that a bound the profile sets (memory.max, pids.max) which
+ * the hierarchy cannot apply refuses the login, where a weight is only
+ * logged. */
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -54,9 +61,83 @@ static void test_attach_skips_slices(void **state)
 	assert_true(cs_cgroup_from_record("off", dirs, 1, &cg, &err) < 0);
 }
 
+/* A cgroup directory of regular files standing in for cgroupfs: the
+ * files named exist (writable), every other is missing, as a controller's
+ * files are when it is not enabled. */
+static void fake_cgroup(char *base, size_t len, const char *const *files)
+{
+	char path[256];
+
+	snprintf(base, len, "/tmp/cstest-cg-XXXXXX");
+	assert_non_null(mkdtemp(base));
+	snprintf(path, sizeof(path), "%s/u", base);
+	assert_int_equal(mkdir(path, 0755), 0);
+	for (; *files; files++) {
+		snprintf(path, sizeof(path), "%s/u/%s", base, *files);
+		int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+		assert_true(fd >= 0);
+		close(fd);
+	}
+}
+
+static void rm_fake(const char *base)
+{
+	char cmd[300];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", base);
+	assert_int_equal(system(cmd), 0);
+}
+
+static int setup_with(const struct cs_cgroup_backend *b, const char *base, const char *ctrl,
+		      const struct cs_profile *p, struct cs_err *err)
+{
+	char dir[256];
+	struct cs_cgroup cg = { .backend = b, .n = 1 };
+	struct cs_log log = { 0 };
+
+	snprintf(dir, sizeof(dir), "%s/u", base);
+	cg.dirs[0] = dir;
+	cg.base[0] = (char *)base;
+	cg.ctrl[0] = (char *)ctrl;
+	return b->setup(&cg, p, &log, err);
+}
+
+static void test_unapplied_bound_refuses(void **state)
+{
+	static const char *const v2files[] = { "memory.max", "cgroup.subtree_control", NULL };
+	static const char *const v1files[] = { "memory.limit_in_bytes", NULL };
+	struct cs_profile p = { .name = "strict", .memory_max = 1 << 28, .pids_max = 64,
+				.cpu_weight = 50 };
+	struct cs_err err = { 0 };
+	char base[64];
+
+	/* v2 without the pids controller: pids.max is missing. */
+	fake_cgroup(base, sizeof(base), v2files);
+	p.set[CS_K_MEMORY_MAX] = p.set[CS_K_PIDS_MAX] = true;
+	assert_true(setup_with(&cs_cgroup_v2, base, NULL, &p, &err) < 0);
+	assert_non_null(strstr(err.msg, "pids.max"));
+	assert_non_null(strstr(err.msg, "strict"));
+	/* A weight that cannot be applied is only logged. */
+	p.set[CS_K_PIDS_MAX] = false;
+	p.set[CS_K_CPU_WEIGHT] = true;
+	assert_int_equal(setup_with(&cs_cgroup_v2, base, NULL, &p, &err), 0);
+	rm_fake(base);
+
+	/* v1 with a memory hierarchy but none for pids. */
+	fake_cgroup(base, sizeof(base), v1files);
+	p.set[CS_K_CPU_WEIGHT] = false;
+	p.set[CS_K_PIDS_MAX] = true;
+	assert_true(setup_with(&cs_cgroup_v1, base, "memory", &p, &err) < 0);
+	assert_non_null(strstr(err.msg, "pids.max"));
+	p.set[CS_K_PIDS_MAX] = false;
+	assert_int_equal(setup_with(&cs_cgroup_v1, base, "memory", &p, &err), 0);
+	rm_fake(base);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_unapplied_bound_refuses),
 		cmocka_unit_test(test_is_systemd),
 		cmocka_unit_test(test_attach_skips_slices),
 	};
