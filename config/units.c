@@ -139,7 +139,9 @@ int cs_cpu_max_parse(const char *s, uint64_t *quota, uint64_t *per)
 		return r;
 	if ((r = period(s + b, &p)) < 0)
 		return r;
-	if (q < CPU_QUOTA_MIN)
+	/* At most 1000 CPUs, as with N%: a quota without a bound would
+	 * overflow what the systemd backend derives from it. */
+	if (q < CPU_QUOTA_MIN || q > p * (CPU_PERCENT_MAX / 100))
 		return -ERANGE;
 	*quota = q;
 	*per = p;

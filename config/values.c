@@ -174,7 +174,7 @@ int cs_profile_set(struct cs_profile *p, enum cs_key k, const char *v, struct cs
 		return r < 0 ? CS_VAL_BAD : CS_VAL_OK;
 	case CS_K_CPU_MAX:
 		if ((r = cs_cpu_max_parse(v, &p->cpu_quota_us, &p->cpu_period_us)) == -ERANGE)
-			why_set(why, "out of range: N% is 1..100000, QUOTA >= 1000, "
+			why_set(why, "out of range: N% is 1..100000, QUOTA 1000..1000 x PERIOD, "
 				"PERIOD 1000..1000000");
 		return r < 0 ? CS_VAL_BAD : CS_VAL_OK;
 	case CS_K_CPU_WEIGHT:
