@@ -29,6 +29,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/vfs.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "helper/helper.h"
@@ -109,6 +110,16 @@ int cs_join_exec(const struct cs_session_info *si, const char *path, char **argv
 		strcpy(cwd, "/");
 	if (cs_oom_prefer_sandbox() < 0)
 		return 1;
+	/* From here this process holds every capability of the sandbox's
+	 * user namespace, outside its PID namespace and its filter, for the
+	 * whole login, and its vfork child shares its memory until the exec.
+	 * Not dumpable: ptrace, /proc/PID/mem and pidfd_getfd on it or the
+	 * child then need CAP_SYS_PTRACE in the host's user namespace (our
+	 * mm's), which nothing of the user's has. The exec of the shell makes
+	 * that dumpable again. After the OOM score: non-dumpable, our /proc
+	 * files are root's. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return cs_fail(errno, "prctl PR_SET_DUMPABLE"), 1;
 	pidfd = cs_pidfd_open_checked(si->init_pid, si->init_start);
 	if (pidfd < 0) {
 		cs_fail(0, "your sandbox is no longer running (it was stopped); log in again");

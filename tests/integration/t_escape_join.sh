@@ -18,6 +18,22 @@ cs_hold cstest1 90 || cs_fail "cstest1's login did not start"
 init=$(sed -n 's/^init_pid=//p' "$CS_STATE_DIR/$uid1")
 start=$(sed -n 's/^init_start=//p' "$CS_STATE_DIR/$uid1")
 [ -n "$init" ] && [ -n "$start" ] || cs_fail "no init in cstest1's registry entry"
+
+# The joining helper stays, for the whole login, in the host's PID
+# namespace with every capability of the sandbox's user namespace and no
+# filter, and its vfork child shares its memory until the exec. It is not
+# dumpable: nothing of the user's, inside (ptrace of the child, whose pid
+# is the next one there) or out, can trace it or write its memory.
+for _ in $(seq 50); do sl=$(pgrep -u cstest1 -x sleep | head -1); [ -n "$sl" ] && break; sleep 0.1; done
+# Its parent is the helper (exec'd as the user's shell: bound over it),
+# outside the sandbox's PID namespace.
+hp=$(ps -o ppid= -p "${sl:-0}" | tr -d ' ')
+hp=${hp:-0}
+hns=$(readlink /proc/"$hp"/ns/pid) sns=$(readlink /proc/"${sl:-0}"/ns/pid)
+where=elsewhere
+[ "$hp" -gt 1 ] && [ "$hns" = "$(readlink /proc/self/ns/pid)" ] && [ "$hns" != "$sns" ] && where=host
+expect_eq host "$where" "the held login's command runs under the joining helper, in the host's PID namespace"
+expect_eq 0 "$(stat -c %u /proc/"${hp:-0}"/fd 2>/dev/null)" "the joining helper is not dumpable (its /proc/PID/fd is root's)"
 target_ns=$(readlink "/proc/$init/ns/pid")
 echo "    cstest1's init: pid $init, $target_ns"
 
