@@ -96,6 +96,7 @@ cs__pam_service_setup() {
 	export CS_SSHD_BIN
 	if [ ! -L "$CS_SSHD_LINK" ]; then
 		mkdir -p "$(dirname "$CS_SSHD_LINK")"
+		cs__mark_made symlink || return 1
 		ln -s "$CS_REAL_SSHD" "$CS_SSHD_LINK" || return 1
 		CS__MADE_SYMLINK=1
 		CS__WAS_SYMLINK=1
@@ -185,8 +186,9 @@ cs__syslog_capture_start() {
 		}' /dev/log "$CS_SYSLOG" </dev/null >>"$CS_T/syslog-capture.err" 2>&1 {CS__LOCK_FD}<&- &
 	CS__SYSLOG_PID=$!
 	CS__WAS_SYSLOG_PID=$!
+	echo "$CS__SYSLOG_PID" >"$CS_T/syslog.pid"
 	for _ in $(seq 50); do
-		[ -S /dev/log ] && { CS__MADE_DEVLOG=1; CS__WAS_DEVLOG=1; return 0; }
+		[ -S /dev/log ] && { cs__mark_made devlog; CS__MADE_DEVLOG=1; CS__WAS_DEVLOG=1; return 0; }
 		kill -0 "$CS__SYSLOG_PID" 2>/dev/null || break
 		sleep 0.1
 	done
@@ -290,6 +292,9 @@ cs_env_setup() {
 		return 1
 	fi
 	CS__HAD_LOCK=1
+	# Holding the lock, every environment's record on this host is a
+	# dead run's (killed, or a machine stopped under it): undo it first.
+	cs__recover_interrupted "${bases[@]}"
 	if [ -e "$CS_PAM_FILE" ]; then
 		cs_log "$CS_PAM_FILE exists — left over from an interrupted run? Check and remove it."
 		return 1
@@ -316,6 +321,10 @@ cs_env_setup() {
 		CS_T=
 	done
 	[ -n "$CS_T" ] || { cs_log "neither /run nor /var/lib has user xattrs: set CS_TMPBASE"; return 1; }
+	# The record a later run undoes this one by, should this one be killed
+	# before its cleanup (cs__recover_interrupted): written before
+	# anything on the host is changed, and removed with CS_T, last.
+	echo "cstest-$$" >"$CS_T/cgroup-name" && : >"$CS_T/made" || return 1
 	CS_START_EPOCH=$(date +%s)
 	CS_KEY=$CS_T/client_key
 	CS_SSHD_CONFIG=$CS_T/sshd_config
@@ -373,6 +382,7 @@ cs_env_setup() {
 	cs__authorize root || return 1
 
 	if [ ! -d "$CS_PRIVSEP_DIR" ]; then
+		cs__mark_made privsep || return 1
 		install -d -o root -g root -m 0755 "$CS_PRIVSEP_DIR" || return 1
 		CS__MADE_PRIVSEP=1
 		CS__WAS_PRIVSEP=1
@@ -472,6 +482,104 @@ cs_policy_write() {
 
 # Back to the standard test policy.
 cs_policy_reset() { cs_policy_text | cs_policy_write; }
+
+# ---- an interrupted run ----------------------------------------------------
+
+# cs__mark_made WHAT: note in the record (before making it) that this run
+# makes WHAT (symlink, privsep, devlog), for cs__recover_interrupted.
+cs__mark_made() { echo "$1" >>"$CS_T/made"; }
+
+# PID is alive and its command line names FILE: a process of the dead run
+# (sshd names its config, the syslog capture its output file), not another
+# that got the same pid since.
+cs__pid_names() {
+	local args
+	[ -n "$1" ] && [ -r "/proc/$1/cmdline" ] || return 1
+	args=$(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null) || return 1
+	case $args in *"$2"*) return 0 ;; esac
+	return 1
+}
+
+# cs__recover_interrupted BASE...: undo every environment a run killed
+# before its cleanup left in BASE/cstest.XXXXXX: its sshd, the test users'
+# processes and sandboxes, mounts, cgroups, users, groups, the PAM file and
+# what its record says it made. Called only with the lock held, so no live
+# run owns any of it. A directory without a record (killed between mktemp
+# and the record) holds nothing else: removed when empty. What no record
+# vouches for (a PAM file or a cstest user of unknown origin) is left to
+# the checks after this, which refuse to run.
+cs__recover_interrupted() {
+	local base d
+	for base in "$@"; do
+		for d in "$base"/cstest.??????; do
+			[ -d "$d" ] && [ ! -L "$d" ] && [ "$(stat -c %u "$d")" = 0 ] || continue
+			if [ ! -f "$d/cgroup-name" ]; then
+				rmdir "$d" 2>/dev/null
+				continue
+			fi
+			cs_log "$d: left by a run killed before its cleanup; undoing it"
+			( cs__recover_one "$d" )
+		done
+	done
+}
+
+# In a subshell: the dead run's variables, then its cleanup.
+cs__recover_one() {
+	local d=$1 m
+	CS_T=$d CS_STATE_DIR=$d/state CS_DATA_DIR=$d/data CS_CG_PARENTS=$d/cgroup-parents
+	CS_CG_NAME=$(cat "$d/cgroup-name")
+	case $CS_CG_NAME in cstest-[0-9]*) ;; *) cs_log "$d/cgroup-name: not a cgroup name of ours"; return 1 ;; esac
+	# The lock stays this run's: the dead run's cleanup must not close it.
+	CS__LOCK_FD= CS_KEEP_T=
+	CS_SSHD_PID= CS__SSHD_CHILD= CS__SYSLOG_PID=
+	cs__pid_names "$(cat "$d/sshd.pid" 2>/dev/null)" "$d/sshd_config" &&
+		CS_SSHD_PID=$(cat "$d/sshd.pid")
+	cs__pid_names "$(cat "$d/syslog.pid" 2>/dev/null)" "$d/syslog" &&
+		CS__SYSLOG_PID=$(cat "$d/syslog.pid")
+	# Only the PAM file that names this run's policy is this run's.
+	CS__MADE_PAM=
+	grep -qF "conf=$d/policy.conf " "$CS_PAM_FILE" 2>/dev/null && CS__MADE_PAM=1
+	CS__MADE_SYMLINK= CS__MADE_PRIVSEP= CS__MADE_DEVLOG=
+	while read -r m; do
+		case $m in
+		symlink) CS__MADE_SYMLINK=1 ;;
+		privsep) CS__MADE_PRIVSEP=1 ;;
+		devlog) CS__MADE_DEVLOG=1 ;;
+		esac
+	done <"$d/made"
+	# Its sshd's children outlive a killed listener (each connection's
+	# process is its own session) and are then nobody's descendants; they
+	# still hold its log file, below d, open. So does anything else the
+	# dead run started.
+	local pids
+	CS_CLEANUP_NOTES=
+	mapfile -t pids < <(find /proc/[0-9]*/fd -maxdepth 1 -lname "$d/*" 2>/dev/null |
+		cut -d/ -f3 | sort -u)
+	if [ ${#pids[@]} -gt 0 ]; then
+		CS_CLEANUP_NOTES+="killed ${#pids[@]} process(es) holding files of it open; "
+		cs__kill_pids "${pids[@]}"
+	fi
+	CS__RECOVERING=1
+	cs_env_cleanup
+	[ -n "$CS_CLEANUP_NOTES" ] && cs_log "$d: ${CS_CLEANUP_NOTES%; }"
+	return 0
+}
+
+# Recovery only: the mounts a dead run's sandboxes left below DIR (their
+# /tmp, network namespace and home mounts, which the module would have
+# taken down at the sandbox's end), deepest first; then loop devices on
+# its images that no mount holds any more. In a live run's cleanup a mount
+# left is the module's bug, reported and not hidden.
+cs__unmount_below() {
+	local d=$1 mp loop
+	awk -v d="$d/" 'index($5, d) == 1 { print length($5), $5 }' /proc/self/mountinfo |
+		sort -rn | while read -r _ mp; do
+			umount -l "$mp" || cs_log "umount -l $mp failed"
+		done
+	cs_loops_on "$d" | while read -r loop _; do
+		losetup -d "/dev/$loop" || cs_log "losetup -d /dev/$loop failed"
+	done
+}
 
 # ---- cleanup ---------------------------------------------------------------
 
@@ -586,6 +694,7 @@ cs_env_cleanup() {
 	if [ -n "${CS_T:-}" ] && [ -d "$CS_T" ]; then
 		case $CS_T in
 		*/cstest.??????)
+			[ -n "${CS__RECOVERING:-}" ] && cs__unmount_below "$CS_T"
 			if [ -n "$(cs_mounts_mentioning "$CS_T")" ]; then
 				CS_CLEANUP_NOTES+="mounts below $CS_T were left (not removed); "
 			fi

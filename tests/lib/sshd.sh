@@ -35,6 +35,9 @@
 #   $CS_FAULT_CTL             ($CS_T/fault) the fault-injection control file,
 #                             empty (inert), and $CS_FAULT_CTL.fired
 #
+# A run killed before its cleanup is undone by the next cs_env_setup, from
+# the record the dead run kept in its $CS_T (cs__recover_interrupted).
+#
 # Options (environment, read by cs_env_setup):
 #   CS_SSHD_PRELOAD=PATH      start sshd with LD_PRELOAD=PATH and CS_FAULT_CTL
 #                             in its environment (tests/fault/fault.c: fails
