@@ -33,6 +33,7 @@
 
 #include "helper/helper.h"
 #include "lib/fsutil.h"
+#include "lib/proc.h"
 
 /* After the shell has exited, output still on its way from the inner pty
  * is read until this long passes without any (a background job that keeps
@@ -167,7 +168,7 @@ int cs_pty_pump(struct cs_pty *p, pid_t child)
 	/* The shell is gone: what it wrote last may still be in the pty's
 	 * buffers. Read until the pty says nobody holds it (EIO) or stays
 	 * quiet for a moment. */
-	struct timespec t0, now;
+	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (out_open) {
 		struct pollfd fd = { .fd = p->master, .events = POLLIN };
@@ -177,9 +178,7 @@ int cs_pty_pump(struct cs_pty *p, pid_t child)
 			continue;
 		if (r <= 0 || !pass(p->master, 1))
 			break;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if ((now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000 >
-		    DRAIN_MAX_MS)
+		if (cs_ms_left(&t0, DRAIN_MAX_MS) < 0)
 			break;
 	}
 	return 0;

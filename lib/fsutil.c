@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "lib/fsutil.h"
+#include "lib/proc.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -273,7 +274,7 @@ int cs_write_str(int dirfd, const char *path, const char *s)
 
 int cs_flock_within(int fd, int timeout_ms)
 {
-	struct timespec t0, now;
+	struct timespec t0;
 	long sleep_ms = 1;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -282,9 +283,7 @@ int cs_flock_within(int fd, int timeout_ms)
 			return 0;
 		if (errno != EWOULDBLOCK && errno != EINTR)
 			return -errno;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		long left = timeout_ms - ((now.tv_sec - t0.tv_sec) * 1000 +
-					  (now.tv_nsec - t0.tv_nsec) / 1000000);
+		long left = cs_ms_left(&t0, timeout_ms);
 		if (left <= 0)
 			return -EBUSY;
 		if (sleep_ms > left)

@@ -98,10 +98,18 @@ int cs_pidfd_wait_exit(int pidfd, int timeout_ms)
 	return r == 0 ? -ETIMEDOUT : 0;
 }
 
+long cs_ms_left(const struct timespec *t0, long total_ms)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return total_ms - ((now.tv_sec - t0->tv_sec) * 1000 + (now.tv_nsec - t0->tv_nsec) / 1000000);
+}
+
 /* waitpid without blocking, for at most timeout_ms: 1 reaped, 0 not yet. */
 static int reap_within(pid_t pid, int pidfd, int timeout_ms, int *status)
 {
-	struct timespec t0, now;
+	struct timespec t0;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
@@ -112,9 +120,7 @@ static int reap_within(pid_t pid, int pidfd, int timeout_ms, int *status)
 			return 1;
 		if (r < 0 && errno != EINTR)
 			return -errno;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		left = timeout_ms - ((now.tv_sec - t0.tv_sec) * 1000 +
-				     (now.tv_nsec - t0.tv_nsec) / 1000000);
+		left = cs_ms_left(&t0, timeout_ms);
 		if (left <= 0)
 			return 0;
 		if (pidfd >= 0) {

@@ -7,6 +7,12 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <sys/types.h>
+#include <time.h>
+
+/* Milliseconds left of a bound of total_ms that began at t0 (taken with
+ * CLOCK_MONOTONIC); 0 or less once it has run out. Every bounded wait in
+ * the project measures its time with this. */
+long cs_ms_left(const struct timespec *t0, long total_ms);
 
 /* Start time of pid in clock ticks since boot (/proc/PID/stat field 22). */
 int cs_proc_starttime(pid_t pid, unsigned long long *start);

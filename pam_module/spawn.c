@@ -167,10 +167,7 @@ static int read_report(int rfd, pid_t *pid, struct cs_err *err)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 
 	for (;;) {
-		struct timespec now;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		long left = READY_TIMEOUT_MS - ((now.tv_sec - t0.tv_sec) * 1000 +
-						 (now.tv_nsec - t0.tv_nsec) / 1000000);
+		long left = cs_ms_left(&t0, READY_TIMEOUT_MS);
 		struct pollfd p = { .fd = rfd, .events = POLLIN };
 		if (left <= 0)
 			return cs_err_set(err, ETIMEDOUT, "sandbox init did not get ready");

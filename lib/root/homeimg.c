@@ -121,7 +121,7 @@ static int run_tool(char *const argv[], int imgfd, int max_ok, const char *path,
 	 * the middle of a repair (and not reading would stop it on a full
 	 * pipe until the bound ran out). */
 	struct pollfd pf = { .fd = p[0], .events = POLLIN };
-	struct timespec t0, now;
+	struct timespec t0;
 	long left = TOOL_TIMEOUT_MS;
 	char drop[4096];
 
@@ -135,9 +135,7 @@ static int run_tool(char *const argv[], int imgfd, int max_ok, const char *path,
 			break;
 		if (len < sizeof(out) - 1)
 			len += (size_t)n;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		left = TOOL_TIMEOUT_MS - ((now.tv_sec - t0.tv_sec) * 1000 +
-					  (now.tv_nsec - t0.tv_nsec) / 1000000);
+		left = cs_ms_left(&t0, TOOL_TIMEOUT_MS);
 	}
 	close(p[0]);
 	out[len] = '\0';
@@ -461,10 +459,13 @@ static int lock_image(int dirfd, const char *name, const struct stat *img, const
 		return cs_err_set(err, errno, "open %s to lock it", path);
 	if (st.st_dev != img->st_dev || st.st_ino != img->st_ino)
 		return cs_err_set(err, EAGAIN, "%s was replaced while it was opened", path);
-	if ((r = cs_flock_within(fd, CS_IMAGE_LOCK_MS)) < 0)
-		return cs_err_set(err, -r, "lock the home image %s%s", path,
-				  r == -EBUSY ? ": still in use (a login growing it, or "
-				  "`containsession diff`) after 60 s" : "");
+	r = cs_flock_within(fd, CS_IMAGE_LOCK_MS);
+	if (r == -EBUSY)
+		return cs_err_set(err, EBUSY, "lock the home image %s: still in use (a login "
+				  "growing it, or `containsession diff`) after %d s", path,
+				  CS_IMAGE_LOCK_MS / 1000);
+	if (r < 0)
+		return cs_err_set(err, -r, "lock the home image %s", path);
 	r = fd;
 	fd = -1;
 	return r;

@@ -398,23 +398,6 @@ int cs_reg_read_old(struct cs_reg *reg, struct cs_reg_entry *e, struct cs_err *e
 	return reg_read(reg, e, true, err);
 }
 
-/* All of buf at offset 0 (retrying short writes and EINTR); 0 or -errno. */
-static int pwrite_all(int fd, const char *buf, size_t len)
-{
-	size_t off = 0;
-	ssize_t n;
-
-	while (off < len) {
-		n = pwrite(fd, buf + off, len - off, (off_t)off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		off += (size_t)n;
-	}
-	return 0;
-}
-
 int cs_reg_write(struct cs_reg *reg, const struct cs_reg_entry *e,
 		 struct cs_err *err)
 {
@@ -437,7 +420,9 @@ int cs_reg_write(struct cs_reg *reg, const struct cs_reg_entry *e,
 	if (fallocate(reg->fd, FALLOC_FL_KEEP_SIZE, 0, (off_t)len) < 0 &&
 	    errno != EOPNOTSUPP) {
 		r = cs_err_set(err, errno, "make room for registry entry %u", (unsigned)reg->uid);
-	} else if ((r = pwrite_all(reg->fd, text, len)) < 0) {
+	} else if (lseek(reg->fd, 0, SEEK_SET) < 0) {
+		r = cs_err_set(err, errno, "rewind registry entry %u", (unsigned)reg->uid);
+	} else if ((r = cs_write_all(reg->fd, text, len)) < 0) {
 		r = cs_err_set(err, -r, "write registry entry %u", (unsigned)reg->uid);
 	} else if (ftruncate(reg->fd, (off_t)len) < 0) {
 		r = cs_err_set(err, errno, "truncate registry entry %u", (unsigned)reg->uid);
