@@ -87,6 +87,7 @@ check "a second setup beside a live run gives up after the lock wait" \
 check "... and leaves the live run's temp dir" test -d "$dead_t/state"
 check "... and its PAM service" grep -qF "conf=$dead_t/policy.conf" "$CS_PAM_FILE"
 
+made=$(cat "$dead_t/made")
 kill -KILL -- "-$victim"
 wait "$victim" 2>/dev/null
 victim='' dirty=1
@@ -126,6 +127,9 @@ check "no loop device on its images" test -z "$(cs_loops_on "$dead_t")"
 check "its temp dir is gone" test ! -e "$dead_t"
 check "no PAM service sshd-cstest" test ! -e "$CS_PAM_FILE"
 check "no cstest user or group" test -z "$(getent passwd cstest1; getent group cstestgrp)"
+if grep -qx devlog <<<"$made"; then
+	check "no /dev/log (its syslog capture's)" test ! -e /dev/log
+fi
 left_cg=
 while IFS=$'\t' read -r _ dir; do
 	[ -e "$dir/$dead_cg" ] && left_cg+=" $dir/$dead_cg"
