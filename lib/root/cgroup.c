@@ -99,20 +99,23 @@ static int resolve_auto(const struct cs_cgroup_host *h, const char *root, uid_t 
 		return cs_cgroup_v2.resolve(h, root, uid, cg, err);
 	if (have_v1(h))
 		return cs_cgroup_v1.resolve(h, root, uid, cg, err);
-	cs_logf(log, 4, "no usable cgroup hierarchy: limits will not be applied");
-	return cs_cgroup_off.resolve(h, root, uid, cg, err);
+	cs_logf(log, 4, "no usable cgroup hierarchy: no cgroup for the sandbox");
+	r = cs_cgroup_off.resolve(h, root, uid, cg, err);
+	cg->none_usable = true;
+	return r;
 }
+
+static const struct { enum cs_cgroup_mode mode; const struct cs_cgroup_backend *b; } by_mode[] = {
+	{ CS_CG_SYSTEMD, &cs_cgroup_systemd },
+	{ CS_CG_V2, &cs_cgroup_v2 },
+	{ CS_CG_V1, &cs_cgroup_v1 },
+	{ CS_CG_OFF, &cs_cgroup_off },
+};
 
 int cs_cgroup_resolve(enum cs_cgroup_mode mode, const char *root, uid_t uid,
 		      struct cs_cgroup *cg, const struct cs_log *log,
 		      struct cs_err *err)
 {
-	static const struct { enum cs_cgroup_mode mode; const struct cs_cgroup_backend *b; } by_mode[] = {
-		{ CS_CG_SYSTEMD, &cs_cgroup_systemd },
-		{ CS_CG_V2, &cs_cgroup_v2 },
-		{ CS_CG_V1, &cs_cgroup_v1 },
-		{ CS_CG_OFF, &cs_cgroup_off },
-	};
 	struct cs_cgroup_host h;
 	int r;
 
@@ -121,15 +124,25 @@ int cs_cgroup_resolve(enum cs_cgroup_mode mode, const char *root, uid_t uid,
 		return cs_cgroup_off.resolve(NULL, root, uid, cg, err);
 	if ((r = cs_cgroup_host_read(&h, err)) < 0)
 		return r;
+	r = cs_cgroup_resolve_on(mode, &h, root, uid, cg, log, err);
+	cs_cgroup_host_free(&h);
+	return r;
+}
+
+int cs_cgroup_resolve_on(enum cs_cgroup_mode mode, const struct cs_cgroup_host *h,
+			 const char *root, uid_t uid, struct cs_cgroup *cg,
+			 const struct cs_log *log, struct cs_err *err)
+{
+	int r = -EINVAL;
+
+	memset(cg, 0, sizeof(*cg));
 	if (mode == CS_CG_AUTO) {
-		r = resolve_auto(&h, root, uid, cg, log, err);
+		r = resolve_auto(h, root, uid, cg, log, err);
 	} else {
-		r = -EINVAL;
 		for (size_t i = 0; i < CS_ARRAY_SIZE(by_mode); i++)
 			if (by_mode[i].mode == mode)
-				r = by_mode[i].b->resolve(&h, root, uid, cg, err);
+				r = by_mode[i].b->resolve(h, root, uid, cg, err);
 	}
-	cs_cgroup_host_free(&h);
 	if (r < 0)
 		cs_cgroup_free(cg);
 	return r;
@@ -279,6 +292,18 @@ static int off_resolve(const struct cs_cgroup_host *h, const char *root, uid_t u
 static int off_setup(const struct cs_cgroup *cg, const struct cs_profile *p,
 		     const struct cs_log *log, struct cs_err *err)
 {
+	int r;
+
+	/* cgroup = off is the admin's choice: no limit. cgroup = auto that
+	 * found nothing is not: a bound the profile sets refuses the login
+	 * here, as it does where one controller is missing. */
+	if (!cg->none_usable)
+		return 0;
+	for (int k = CS_K_MEMORY_MAX; k <= CS_K_IO_WEIGHT; k++)
+		if (p->set[k] &&
+		    (r = cs_cgroup_unapplied((enum cs_key)k, "on this host: cgroup = auto found "
+					     "no usable cgroup hierarchy", p, log, err)) < 0)
+			return r;
 	return 0;
 }
 

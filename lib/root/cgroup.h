@@ -78,12 +78,19 @@ struct cs_cgroup {
 					      NULL: unknown (from a record) */
 	char *base[CS_REG_MAX_CGROUPS];    /* where cgroup_root starts */
 	char *ctrl[CS_REG_MAX_CGROUPS];    /* v1: controllers of that hierarchy */
+	/* cgroup = auto found no usable hierarchy: backend off, and setup
+	 * treats each limit the profile sets as one it cannot apply. */
+	bool none_usable;
 };
 
 /* Pick the backend for mode on this host and resolve the user's cgroup. */
 int cs_cgroup_resolve(enum cs_cgroup_mode mode, const char *root, uid_t uid,
 		      struct cs_cgroup *cg, const struct cs_log *log,
 		      struct cs_err *err);
+/* The same on a host already read (cs_cgroup_host_read; a test's fixture). */
+int cs_cgroup_resolve_on(enum cs_cgroup_mode mode, const struct cs_cgroup_host *h,
+			 const char *root, uid_t uid, struct cs_cgroup *cg,
+			 const struct cs_log *log, struct cs_err *err);
 
 /* The backend of that name, or NULL. */
 const struct cs_cgroup_backend *cs_cgroup_backend_by_name(const char *name);

@@ -4,7 +4,7 @@
  * attach through the recorded (or, for old records, inferred) backend
  * skips them. And that a bound the profile sets (memory.max, pids.max) which
  * the hierarchy cannot apply refuses the login, where a weight is only
- * logged. */
+ * logged; so does one that cgroup = auto finds no hierarchy at all for. */
 #include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -134,10 +134,47 @@ static void test_unapplied_bound_refuses(void **state)
 	rm_fake(base);
 }
 
+/* cgroup = auto on a host without any cgroup hierarchy (a container with
+ * no /sys/fs/cgroup): no cgroup, and a bound the profile sets refuses the
+ * login as a missing controller does; cgroup = off says no limit, and is
+ * taken at its word. */
+static void test_auto_without_cgroups(void **state)
+{
+	static const char mountinfo[] =
+		"22 1 0:21 / / rw,relatime - ext4 /dev/sda1 rw\n"
+		"23 22 0:22 / /proc rw,nosuid,nodev,noexec,relatime - proc proc rw\n";
+	struct cs_profile p = { .name = "strict", .memory_max = 1 << 28, .cpu_weight = 50 };
+	struct cs_cgroup_host h = { .systemd = false };
+	struct cs_log log = { 0 };
+	struct cs_err err = { 0 };
+	struct cs_cgroup cg;
+
+	assert_int_equal(cs_cgmounts_parse(mountinfo, &h.mounts), 0);
+	assert_int_equal(cs_proccg_parse("0::/\n", &h.self), 0);
+	assert_int_equal(cs_cgroup_resolve_on(CS_CG_AUTO, &h, "./cs", 1000, &cg, &log, &err), 0);
+	assert_ptr_equal(cg.backend, &cs_cgroup_off);
+	p.set[CS_K_MEMORY_MAX] = true;
+	assert_true(cg.backend->setup(&cg, &p, &log, &err) < 0);
+	assert_non_null(strstr(err.msg, "memory.max"));
+	assert_non_null(strstr(err.msg, "no usable cgroup hierarchy"));
+	/* A weight alone is only logged. */
+	p.set[CS_K_MEMORY_MAX] = false;
+	p.set[CS_K_CPU_WEIGHT] = true;
+	assert_int_equal(cg.backend->setup(&cg, &p, &log, &err), 0);
+	cs_cgroup_free(&cg);
+
+	p.set[CS_K_MEMORY_MAX] = true;
+	assert_int_equal(cs_cgroup_resolve_on(CS_CG_OFF, &h, "./cs", 1000, &cg, &log, &err), 0);
+	assert_int_equal(cg.backend->setup(&cg, &p, &log, &err), 0);
+	cs_cgroup_free(&cg);
+	cs_cgroup_host_free(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_unapplied_bound_refuses),
+		cmocka_unit_test(test_auto_without_cgroups),
 		cmocka_unit_test(test_is_systemd),
 		cmocka_unit_test(test_attach_skips_slices),
 	};
