@@ -57,30 +57,9 @@ expect_false "and it is not in the real home" [ -e "$home/entered_$tag.txt" ]
 # own in its own session, with root's window size; its exit status comes
 # back. With stdin not a tty (still a terminal on stdout), pipes: no tty
 # at all.
-onpty() { # CMD: run bash -c CMD on a new pty of 33 rows, 101 columns
-	python3 - "$1" <<'PY'
-import fcntl, os, pty, struct, sys, termios
-pid, fd = pty.fork()
-if pid == 0:
-    fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 33, 101, 0, 0))
-    os.execvp("bash", ["bash", "-c", sys.argv[1]])
-out = b""
-while True:
-    try:
-        d = os.read(fd, 4096)
-    except OSError:
-        break
-    if not d:
-        break
-    out += d
-_, st = os.waitpid(pid, 0)
-sys.stdout.write(out.decode(errors="replace").replace("\r", ""))
-sys.exit(os.waitstatus_to_exitcode(st))
-PY
-}
 printf -v cscq '%q ' "$cli" --conf "$CS_POLICY" --confdir "$CS_POLICY_DIR"
 # shellcheck disable=SC2016 # expanded by the bash on the pty / in the sandbox
-out=$(onpty 'echo root_tty=$(cut -d" " -f7 /proc/$$/stat) root_term=$(stat -L -c %d:%i /proc/$$/fd/0); '"$cscq"' enter '$user' sh -c '\''echo in_tty=$(cut -d" " -f7 /proc/$$/stat); for f in 0 1 2; do echo in_fd$f=$(stat -L -c %d:%i /proc/$$/fd/$f); done; test -t 0 && echo in_isatty; echo size=$(stty size); exit 5'\''; echo rc=$?; '"$cscq"' enter '$user' sh -c '\''echo pipe_tty=$(cut -d" " -f7 /proc/$$/stat); echo pipe_fd0=$(readlink /proc/$$/fd/0); echo pipe_fd1=$(readlink /proc/$$/fd/1)'\'' </dev/null')
+out=$(cs_onpty 'echo root_tty=$(cut -d" " -f7 /proc/$$/stat) root_term=$(stat -L -c %d:%i /proc/$$/fd/0); '"$cscq"' enter '$user' sh -c '\''echo in_tty=$(cut -d" " -f7 /proc/$$/stat); for f in 0 1 2; do echo in_fd$f=$(stat -L -c %d:%i /proc/$$/fd/$f); done; test -t 0 && echo in_isatty; echo size=$(stty size); exit 5'\''; echo rc=$?; '"$cscq"' enter '$user' sh -c '\''echo pipe_tty=$(cut -d" " -f7 /proc/$$/stat); echo pipe_fd0=$(readlink /proc/$$/fd/0); echo pipe_fd1=$(readlink /proc/$$/fd/1)'\'' </dev/null')
 root_tty=$(sed -n 's/^root_tty=\([0-9]*\) .*/\1/p' <<<"$out")
 root_term=$(sed -n 's/^root_tty=.* root_term=//p' <<<"$out")
 in_tty=$(sed -n 's/^in_tty=//p' <<<"$out")

@@ -166,6 +166,31 @@ cs_release_all() {
 cs_host_hostname() { hostname; }
 cs_host_pidns() { readlink /proc/self/ns/pid; }
 
+# cs_onpty CMD: run bash -c CMD on a new pty of 33 rows, 101 columns (its
+# controlling terminal, in a session of its own: what an admin's terminal
+# is); prints what it wrote there (no CR) and exits with its status.
+cs_onpty() {
+	python3 - "$1" <<'PY'
+import fcntl, os, pty, struct, sys, termios
+pid, fd = pty.fork()
+if pid == 0:
+    fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 33, 101, 0, 0))
+    os.execvp("bash", ["bash", "-c", sys.argv[1]])
+out = b""
+while True:
+    try:
+        d = os.read(fd, 4096)
+    except OSError:
+        break
+    if not d:
+        break
+    out += d
+_, st = os.waitpid(pid, 0)
+sys.stdout.write(out.decode(errors="replace").replace("\r", ""))
+sys.exit(os.waitstatus_to_exitcode(st))
+PY
+}
+
 # ---- one connection, many channels (ControlMaster) ---------------------------
 
 # cs_master_start USER: open a ControlMaster connection of USER (ssh -N in
