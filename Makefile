@@ -254,7 +254,10 @@ deps-vm:
 # Fault injection (tests/fault/fault.c): LD_PRELOADed into the test sshd,
 # fails the Nth call of one libc function made by the PAM module.
 FAULT_SO := $(BUILD)/fault/fault.so
-$(FAULT_SO): tests/fault/fault.c
+# What doctor's overlay probe holds as uid 65534 (tests/fault/probe_spy.c):
+# LD_PRELOADed into the CLI by t_cli_doctor_probe.
+PROBE_SPY_SO := $(BUILD)/fault/probe_spy.so
+$(BUILD)/fault/%.so: tests/fault/%.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -fPIC -shared -o $@ $< -ldl
 
@@ -310,11 +313,12 @@ check-asan:
 # First tests/harness/recover.sh: a run killed before its cleanup must not
 # leave the host unusable for the next one (the next setup undoes it).
 INTEGRATION_HELPER ?=
-check-integration: all $(FAULT_SO)
+check-integration: all $(FAULT_SO) $(PROBE_SPY_SO)
 	@pre=$$(test -e $(DESTDIR)$(PAMDIR)/pam_containsession.so && echo yes); \
 	$(MAKE) --no-print-directory install >/dev/null || exit 1; \
 	tests/harness/recover.sh; hrc=$$?; \
-	CS_SSHD_PRELOAD=$(CURDIR)/$(FAULT_SO) CS_HELPER=$(INTEGRATION_HELPER) \
+	CS_SSHD_PRELOAD=$(CURDIR)/$(FAULT_SO) CS_PROBE_SPY=$(CURDIR)/$(PROBE_SPY_SO) \
+		CS_HELPER=$(INTEGRATION_HELPER) \
 		tests/integration/run; rc=$$?; \
 	case $$hrc,$${CI:-} in 0,*) ;; 77,true|77,1|77,yes) rc=1 ;; 77,*) ;; *) rc=1 ;; esac; \
 	if [ -z "$$pre" ]; then $(MAKE) --no-print-directory uninstall >/dev/null; fi; \

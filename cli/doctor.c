@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -186,38 +187,81 @@ static void check_userns(struct cli_doctor *d)
 	}
 }
 
-static int write_file(const char *path, const char *s)
+/*
+ * The overlay probe: a child that does what the helper does, in miniature,
+ * as nobody (root's doctor) or as the caller. Every mount is in the child's
+ * own mount namespace, which dies with it.
+ *
+ * Run by root, the child is uid 65534 for its life (bounded by
+ * PROBE_TIMEOUT_MS), and so in reach of every other process of that uid: a
+ * daemon running as nobody, or whoever took one over. It must hold nothing
+ * of root's by then (probe_let_go), and it is never dumpable: its ids in its
+ * user namespace are mapped by the parent (probe_map), where the helper
+ * writes its own. The kernel allows the same one-id map from either side,
+ * so what is probed (unshare as an unprivileged user, tmpfs and overlay in
+ * that namespace) is the same.
+ */
+#define PROBE_TIMEOUT_MS 10000
+/* The child's fds once it has let go of root's: 0-2 are /dev/null. */
+#define PROBE_REPORT_FD 3 /* its message to the parent, on failure */
+#define PROBE_SYNC_FD 4   /* "unshared, map me" and the parent's "mapped" */
+
+/* In the probe child, before anything else: give up what the probe does
+ * not need, which whoever gets hold of the probe would get otherwise. 0 or
+ * -errno. */
+static int probe_let_go(int report, int sync)
 {
-	return cs_write_str(AT_FDCWD, path, s);
+	int nul;
+
+	/* A session of its own: root's terminal is not its controlling tty,
+	 * through which TIOCSTI would type commands into root's shell. */
+	if (setsid() < 0)
+		return -errno;
+	/* Both above 4 first, so that moving them to 3 and 4 cannot
+	 * overwrite one with the other. */
+	if ((report = fcntl(report, F_DUPFD_CLOEXEC, PROBE_SYNC_FD + 1)) < 0 ||
+	    (sync = fcntl(sync, F_DUPFD_CLOEXEC, PROBE_SYNC_FD + 1)) < 0)
+		return -errno;
+	/* stdin, stdout and stderr are root's terminal, mostly: the keys
+	 * root types, and writes (escape sequences) to root's screen. */
+	if ((nul = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0)
+		return -errno;
+	if (dup2(nul, 0) < 0 || dup2(nul, 1) < 0 || dup2(nul, 2) < 0 ||
+	    dup2(report, PROBE_REPORT_FD) < 0 || dup2(sync, PROBE_SYNC_FD) < 0)
+		return -errno;
+	/* And every other fd doctor had, its own or inherited from root's
+	 * shell or whatever ran it. */
+	if (syscall(SYS_close_range, PROBE_SYNC_FD + 1, ~0U, 0) < 0)
+		return -errno;
+	return 0;
 }
 
-/* In the probe child: what the helper does, in miniature, as nobody. Every
- * mount is in the child's own mount namespace, which dies with it. Returns
- * a message on failure, NULL on success. */
-#define PROBE_TIMEOUT_MS 10000
-
-static const char *overlay_probe_child(char *msg, size_t len)
+/* The probe itself, after probe_let_go. Returns a message on failure,
+ * NULL on success. */
+static const char *overlay_probe(char *msg, size_t len)
 {
+	char c;
 	int r;
 
-	/* Run by root: become nobody, as the helper runs as the user. Run by
-	 * anyone else: already unprivileged. */
-	if (geteuid() == 0 && (r = cs_priv_drop(NOBODY, NOBODY, NULL, 0)) < 0)
-		return snprintf(msg, len, "drop to uid %d: %s", NOBODY, strerror(-r)), msg;
-	uid_t uid = getuid();
-	gid_t gid = getgid();
-	char map[64];
-	/* Changing uids made us non-dumpable, and /proc/self/uid_map root's. */
-	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+	/* Run by root: become nobody, as the helper runs as the user, and
+	 * not dumpable whatever fs.suid_dumpable says (1 would keep us
+	 * dumpable through the uid change): a process of uid 65534 can
+	 * neither ptrace us nor read our memory, a copy of root's doctor.
+	 * Run by anyone else: already unprivileged, and dumpable, so that
+	 * the parent, of the same uid, may write our id maps. */
+	if (geteuid() == 0) {
+		if ((r = cs_priv_drop(NOBODY, NOBODY, NULL, 0)) < 0)
+			return snprintf(msg, len, "drop to uid %d: %s", NOBODY, strerror(-r)), msg;
+		if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+			return snprintf(msg, len, "PR_SET_DUMPABLE: %s", strerror(errno)), msg;
+	}
 	if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
-		return snprintf(msg, len, "unshare(CLONE_NEWUSER|CLONE_NEWNS) as uid %d: %s",
-				NOBODY, strerror(errno)), msg;
-	if ((r = write_file("/proc/self/setgroups", "deny")) < 0 ||
-	    (snprintf(map, sizeof(map), "0 %u 1", (unsigned)uid),
-	     (r = write_file("/proc/self/uid_map", map)) < 0) ||
-	    (snprintf(map, sizeof(map), "0 %u 1", (unsigned)gid),
-	     (r = write_file("/proc/self/gid_map", map)) < 0))
-		return snprintf(msg, len, "map ids in the user namespace: %s", strerror(-r)), msg;
+		return snprintf(msg, len, "unshare(CLONE_NEWUSER|CLONE_NEWNS) as uid %u: %s",
+				(unsigned)getuid(), strerror(errno)), msg;
+	/* Unmapped, we could create no file; the parent says when it has
+	 * mapped us (or, closing its end, that it could not). */
+	if (write(PROBE_SYNC_FD, "u", 1) != 1 || read(PROBE_SYNC_FD, &c, 1) != 1)
+		return snprintf(msg, len, "doctor did not map the probe's ids"), msg;
 	/* Private, so not even an event of ours reaches the host's mounts. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return snprintf(msg, len, "make / private: %s", strerror(errno)), msg;
@@ -240,42 +284,123 @@ static const char *overlay_probe_child(char *msg, size_t len)
 	return NULL;
 }
 
+static _Noreturn void probe_child(int report, int sync)
+{
+	char msg[256];
+	const char *m;
+	int r = probe_let_go(report, sync);
+
+	if (r < 0) {
+		m = msg;
+		snprintf(msg, sizeof(msg), "give up doctor's terminal and fds: %s", strerror(-r));
+	} else {
+		report = PROBE_REPORT_FD;
+		m = overlay_probe(msg, sizeof(msg));
+	}
+	if (m)
+		(void)!write(report, m, strlen(m));
+	_exit(m ? 1 : 0);
+}
+
+/* The child's ids in its new user namespace, the one-id map the helper
+ * writes for itself: 0 there is uid (gid) there in ours. Safe as root: it
+ * maps our child's namespace only (we have not reaped it, so the pid is
+ * still its), and only to the ids the child already has (65534). 0 or
+ * -errno, with *what naming the file. */
+static int probe_map(pid_t pid, unsigned uid, unsigned gid, const char **what)
+{
+	/* setgroups first: an unprivileged gid_map needs it denied. */
+	static const char *const file[] = { "setgroups", "uid_map", "gid_map" };
+	char path[64], map[3][64] = { "deny" };
+	int r;
+
+	snprintf(map[1], sizeof(map[1]), "0 %u 1", uid);
+	snprintf(map[2], sizeof(map[2]), "0 %u 1", gid);
+	for (size_t i = 0; i < CS_ARRAY_SIZE(file); i++) {
+		*what = file[i];
+		snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file[i]);
+		if ((r = cs_write_str(AT_FDCWD, path, map[i])) < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* The probe's message, for root's terminal: escaped as the CLI escapes
+ * text it did not write (cli_text_path: control bytes, C1 and bidi
+ * controls, bytes that are not UTF-8), within out's length. */
+static const char *probe_text(char *out, size_t len, const char *msg)
+{
+	FILE *f = fmemopen(out, len, "w");
+
+	if (!f)
+		return "its message cannot be shown";
+	cli_text_path(f, msg);
+	/* fmemopen cuts what does not fit, and always ends it with a NUL. */
+	if (fclose(f) != 0)
+		return "its message cannot be shown";
+	return out;
+}
+
 static void check_overlay(struct cli_doctor *d)
 {
 	unsigned probe_uid = geteuid() == 0 ? NOBODY : (unsigned)getuid();
-	char msg[256] = "";
-	int p[2], status;
+	unsigned probe_gid = geteuid() == 0 ? NOBODY : (unsigned)getgid();
+	char msg[256] = "", shown[4 * sizeof(msg)];
+	const char *what;
+	int p[2], s[2], status, r;
+	bool stuck = false;
 	ssize_t n;
 	pid_t pid;
+	char c;
 
 	if (pipe2(p, O_CLOEXEC) < 0) {
 		cli_report(d, CLI_WARNING, NULL, "overlay probe not run: pipe: %s", strerror(errno));
 		return;
 	}
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, s) < 0) {
+		cli_report(d, CLI_WARNING, NULL, "overlay probe not run: socketpair: %s",
+			   strerror(errno));
+		close(p[0]);
+		close(p[1]);
+		return;
+	}
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {
-		const char *m;
-
 		close(p[0]);
-		m = overlay_probe_child(msg, sizeof(msg));
-		if (m)
-			(void)!write(p[1], m, strlen(m));
-		_exit(m ? 1 : 0);
+		close(s[0]);
+		probe_child(p[1], s[1]);
 	}
 	close(p[1]);
+	close(s[1]);
 	if (pid < 0) {
 		close(p[0]);
+		close(s[0]);
 		cli_report(d, CLI_WARNING, NULL, "overlay probe not run: fork: %s", strerror(errno));
 		return;
 	}
-	/* Bounded: the probe runs as uid 65534, and any other process of
-	 * that uid (a daemon running as nobody) could stop it. */
-	struct pollfd pf = { .fd = p[0], .events = POLLIN };
-	n = poll(&pf, 1, PROBE_TIMEOUT_MS) > 0 ? read(p[0], msg, sizeof(msg) - 1) : -1;
-	msg[n > 0 ? n : 0] = '\0';
+	/* Every wait bounded: the probe runs as uid 65534, and any other
+	 * process of that uid (a daemon running as nobody) could stop it.
+	 * Its "u" once it has unshared; nothing (end of file) if it failed
+	 * before. */
+	struct pollfd pf = { .fd = s[0], .events = POLLIN };
+	if (poll(&pf, 1, PROBE_TIMEOUT_MS) <= 0)
+		stuck = true;
+	else if (read(s[0], &c, 1) == 1) {
+		if ((r = probe_map(pid, probe_uid, probe_gid, &what)) < 0)
+			snprintf(msg, sizeof(msg), "write /proc/%d/%s: %s", (int)pid, what,
+				 strerror(-r));
+		else if (write(s[0], "m", 1) != 1)
+			snprintf(msg, sizeof(msg), "tell it its ids are mapped: %s", strerror(errno));
+	}
+	close(s[0]);
+	/* Ours, if we failed it; else its own, if it failed. */
+	pf.fd = p[0];
+	if (!stuck && !msg[0] && poll(&pf, 1, PROBE_TIMEOUT_MS) > 0 &&
+	    (n = read(p[0], msg, sizeof(msg) - 1)) > 0)
+		msg[n] = '\0';
 	close(p[0]);
-	if (cs_child_reap(pid, PROBE_TIMEOUT_MS, &status) < 0) {
+	if (cs_child_reap(pid, stuck ? 0 : PROBE_TIMEOUT_MS, &status) < 0) {
 		cs_child_kill(pid, &status);
 		snprintf(msg, sizeof(msg), "it did not finish within %d s (killed)",
 			 PROBE_TIMEOUT_MS / 1000);
@@ -287,7 +412,7 @@ static void check_overlay(struct cli_doctor *d)
 	else
 		cli_report(d, CLI_PROBLEM, "see the findings above about user namespaces and the "
 			   "kernel version", "overlay probe as uid %u failed: %s", probe_uid,
-			   msg[0] ? msg : "the probe died");
+			   msg[0] ? probe_text(shown, sizeof(shown), msg) : "the probe died");
 }
 
 /* ---- cgroups ------------------------------------------------------------ */
