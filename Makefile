@@ -135,8 +135,9 @@ $(GENBPF): helper/genbpf.c helper/seccomp_rules.h
 $(SECCOMP_H): $(GENBPF)
 	$(GENBPF) >$@.tmp && mv $@.tmp $@
 
-$(BUILD)/helper/seccomp.o $(BUILD)/tests/test_seccomp: $(SECCOMP_H)
+$(BUILD)/helper/seccomp.o $(BUILD)/tests/test_seccomp $(BUILD)/tests/test_initprivs: $(SECCOMP_H)
 $(BUILD)/tests/test_seccomp: helper/seccomp.c
+$(BUILD)/tests/test_initprivs: helper/initprivs.c helper/caps.c helper/seccomp.c helper/userns.c
 # The unit test of doctor's sshd -T reading compiles the file itself.
 $(BUILD)/tests/test_sshd_settings: cli/sshd_settings.c cli/sshd_settings.h
 

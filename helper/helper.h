@@ -119,6 +119,10 @@ int cs_privs_apply(const struct cs_session_info *si);
 #define CS_OOM_SCORE_ADJ 500
 int cs_oom_prefer_sandbox(void);
 
+/* initprivs.c: PID 1 gives up everything before it becomes the reaper
+ * (no capability, no_new_privs, the default filter, not dumpable). */
+int cs_init_confine(void);
+
 /* caps.c, seccomp.c */
 int cs_caps_apply(const struct cs_session_info *si);
 uint64_t cs_caps_default_mask(void);

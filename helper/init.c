@@ -10,8 +10,8 @@
  *   3. fork: the child is PID 1 of the new PID namespace; this first
  *      process reports the child's pid and exits;
  *   4. PID 1 builds a new root (rootfs.c, home in mounts.c) and pivots
- *      into it, sets the hostname, says "ready", and then only reaps
- *      orphans.
+ *      into it, sets the hostname, gives up every privilege (initprivs.c),
+ *      says "ready", and then only reaps orphans.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -141,7 +141,8 @@ static void __attribute__((noreturn)) reap_forever(void)
 }
 
 /* Become the lean reaper (reaper.c). If the exec fails, the sandbox is
- * up and ready all the same: this loop is the reaper's twin, only larger. */
+ * up and ready all the same: this loop is the reaper's twin, only larger,
+ * and as confined (cs_init_confine ran before either). */
 static void __attribute__((noreturn)) become_reaper(int fd)
 {
 	char *argv[] = { "cs-init", NULL }, *envp[] = { NULL };
@@ -169,6 +170,11 @@ static int pid1(struct cs_init_opts *o)
 	if (chdir("/") < 0)
 		return cs_fail(errno, "chdir /");
 	prctl(PR_SET_NAME, "cs-init", 0, 0, 0);
+	/* Before "ready", so that a PID 1 that cannot give up its privileges
+	 * refuses the login, and before the exec, so that the reaper and the
+	 * fallback loop both run without them. */
+	if (cs_init_confine() < 0)
+		return -1;
 	if (dprintf(cs_report_fd, "ready\n") < 0)
 		return cs_fail(errno, "report");
 	close(cs_report_fd);

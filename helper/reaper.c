@@ -7,6 +7,10 @@
  * no heap: with glibc, even static, the kernel maps hundreds of KiB of a
  * large binary's text into every idle init; this one is a few pages.
  *
+ * It starts with no capability, no_new_privs and the default seccomp
+ * filter (helper/initprivs.c), and needs nothing more: reaping is no
+ * privilege.
+ *
  * PID 1 of a PID namespace never gets a signal from inside that it has no
  * handler for, and it has none: only the module, from outside, ends it
  * (SIGKILL through a pidfd). Its identity for the module, pid and start
@@ -56,6 +60,11 @@ void _start(void)
 	unsigned long all = ~0UL, chld = 1UL << (SIGCHLD - 1);
 
 	sys4(__NR_prctl, PR_SET_NAME, (long)"cs-init", 0, 0);
+	/* The exec made us dumpable again (helper/initprivs.c says why we
+	 * are not). The result is not checked: there is nobody to tell, the
+	 * only other way out is to exit, which ends the sandbox, and PID 1
+	 * holds no capability and has the filter either way. */
+	sys4(__NR_prctl, PR_SET_DUMPABLE, 0, 0, 0);
 	sys4(__NR_rt_sigprocmask, SIG_BLOCK, (long)&all, 0, sizeof(all));
 	for (;;) {
 		/* SIGCHLD stays pending while we reap: one that comes in

@@ -19,7 +19,7 @@ PROC = os.open("/proc", os.O_RDONLY | os.O_DIRECTORY)
 NR = {"pidfd_open": 434, "finit_module": 313, "init_module": 175,
       "bpf": 321, "keyctl": 250, "add_key": 248, "perf_event_open": 298,
       "open_by_handle_at": 304, "userfaultfd": 323, "kexec_load": 246,
-      "io_uring_setup": 425}
+      "io_uring_setup": 425, "ptrace": 101}
 
 
 def out(key, val):
@@ -189,6 +189,13 @@ def v_tiocsti(args):
     out("isatty", "yes" if os.isatty(0) else "no")
 
 
+def keyctl():
+    """keyctl(KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 1) works for
+    anyone without seccomp: shows whether the filter is what refuses."""
+    r, e = sysc("keyctl", 0, -3, 1)
+    return "OK" if r >= 0 else ename(e)
+
+
 def v_kernel(args):
     """Load a kernel module or a BPF program; keyring as seccomp control."""
     fd = os.open("/dev/null", os.O_RDONLY)
@@ -206,10 +213,7 @@ def v_kernel(args):
     ctypes.memmove(ctypes.byref(attr, 16), ctypes.byref(ctypes.c_uint64(ctypes.cast(lic, ctypes.c_void_p).value)), 8)
     r, e = sysc("bpf", 5, attr, 128)
     out("bpf_prog_load", "OK" if r >= 0 else ename(e))
-    # keyctl(KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 1): works for
-    # anyone without seccomp: shows whether the filter is what refuses.
-    r, e = sysc("keyctl", 0, -3, 1)
-    out("keyctl", "OK" if r >= 0 else ename(e))
+    out("keyctl", keyctl())
     r, e = sysc("userfaultfd", 0)
     out("userfaultfd", "OK" if r >= 0 else ename(e))
     params = ctypes.create_string_buffer(120)
@@ -281,9 +285,62 @@ def v_forkbomb(args):
     out("procs_after", len(n))
 
 
+def v_pid1(args):
+    """What the sandbox's PID 1 holds, and whether a tracer can make it run
+    a syscall: keyctl, which the default filter refuses, run in PID 1."""
+    with open("/proc/1/status") as f:
+        for line in f:
+            k, _, v = line.partition(":")
+            if k in ("CapEff", "CapPrm", "CapInh", "CapBnd", "CapAmb", "NoNewPrivs", "Seccomp"):
+                out("pid1_" + k, v.strip())
+    try:
+        out("pid1_fds", ",".join(sorted(os.listdir("/proc/1/fd"), key=int)) or "none")
+    except OSError as e:
+        out("pid1_fds", ename(e.errno))
+    out("self_keyctl", keyctl())
+    if os.uname().machine != "x86_64":  # NR and the registers below
+        out("pid1_attach", "not-tried")
+        return
+    seize, interrupt, getregs, setregs, syscall, detach = 0x4206, 0x4207, 12, 13, 24, 17
+    r, e = sysc("ptrace", seize, 1, 0, 0)
+    out("pid1_attach", "OK" if r == 0 else ename(e))
+    if r != 0:
+        out("pid1_keyctl", "not-attached")
+        return
+    status = ctypes.c_int()
+
+    def stop():
+        return libc.waitpid(1, ctypes.byref(status), 0x40000000) == 1  # __WALL
+
+    # x86_64 struct user_regs_struct: 27 words; rax 10, rdx 12, rsi 13,
+    # rdi 14, orig_rax 15, rip 16.
+    saved, regs = (ctypes.c_ulong * 27)(), (ctypes.c_ulong * 27)()
+    ok = sysc("ptrace", interrupt, 1, 0, 0)[0] == 0 and stop() and \
+        sysc("ptrace", getregs, 1, 0, saved)[0] == 0
+    res = "stop-failed"
+    if ok:
+        # PID 1 sits in rt_sigtimedwait: back up to its syscall instruction
+        # and run keyctl(KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 1)
+        # there; orig_rax -1 keeps the kernel from restarting the wait.
+        ctypes.memmove(regs, saved, ctypes.sizeof(regs))
+        regs[16] -= 2
+        regs[10], regs[15] = NR["keyctl"], ctypes.c_ulong(-1).value
+        regs[14], regs[13], regs[12] = 0, ctypes.c_ulong(-3).value, 1
+        res = "inject-failed"
+        if sysc("ptrace", setregs, 1, 0, regs)[0] == 0 and \
+                sysc("ptrace", syscall, 1, 0, 0)[0] == 0 and stop() and \
+                sysc("ptrace", syscall, 1, 0, 0)[0] == 0 and stop() and \
+                sysc("ptrace", getregs, 1, 0, regs)[0] == 0:
+            rax = ctypes.c_long(regs[10]).value
+            res = "OK" if rax >= 0 else ename(-rax)
+        sysc("ptrace", setregs, 1, 0, saved)
+    out("pid1_keyctl", res)
+    sysc("ptrace", detach, 1, 0, 0)
+
+
 VERBS = {"pid": v_pid, "roots": v_roots, "fs": v_fs, "umount_all": v_umount_all,
          "write": v_write, "tiocsti": v_tiocsti, "kernel": v_kernel, "hog": v_hog,
-         "forkbomb": v_forkbomb}
+         "forkbomb": v_forkbomb, "pid1": v_pid1}
 
 if __name__ == "__main__":
     VERBS[sys.argv[1]](sys.argv[2:])
