@@ -19,7 +19,14 @@
  * made absolute through the directory fd) contains it are counted. KIND is
  * one of: unshare mount umount setns fork open mkdir write flock fchown
  * fchmod ftruncate unlink rmdir pipe setgroups setresgid setresuid execve
- * pidfd_open pidfd_send_signal pivot_root.
+ * pidfd_open pidfd_send_signal pivot_root group.
+ *
+ * "group" is an NSS source that is down for the groups whose name holds
+ * SUBSTRING: getgrouplist leaves them out (glibc skips a source that
+ * fails and cannot say so), and getgrnam_r and getgrgid_r for them fail
+ * with ERRNO or, for ERRNO 2 (ENOENT), answer "no such group", as glibc
+ * does when sssd's socket is gone. Each such group a call meets is one
+ * counted call.
  *
  * One KIND injects a state, not an error: "stopfork N" lets the Nth fork
  * succeed and stops the child (SIGSTOP, before it runs anything), as a
@@ -54,14 +61,14 @@ enum kind {
 	K_UNSHARE, K_MOUNT, K_UMOUNT, K_SETNS, K_FORK, K_OPEN, K_MKDIR, K_WRITE,
 	K_FLOCK, K_FCHOWN, K_FCHMOD, K_FTRUNCATE, K_UNLINK, K_RMDIR, K_PIPE,
 	K_SETGROUPS, K_SETRESGID, K_SETRESUID, K_EXECVE, K_PIDFD_OPEN,
-	K_PIDFD_SEND_SIGNAL, K_PIVOT_ROOT, K_STOPFORK, K_COUNT
+	K_PIDFD_SEND_SIGNAL, K_PIVOT_ROOT, K_GROUP, K_STOPFORK, K_COUNT
 };
 
 static const char *const kind_names[K_COUNT] = {
 	"unshare", "mount", "umount", "setns", "fork", "open", "mkdir", "write",
 	"flock", "fchown", "fchmod", "ftruncate", "unlink", "rmdir", "pipe",
 	"setgroups", "setresgid", "setresuid", "execve", "pidfd_open",
-	"pidfd_send_signal", "pivot_root", "stopfork",
+	"pidfd_send_signal", "pivot_root", "group", "stopfork",
 };
 
 static unsigned long counts[K_COUNT];
@@ -454,4 +461,57 @@ long syscall(long nr, ...)
 		}
 	}
 	return real_syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
+/* A group lookup of the module's that meets a "down" group: ENOENT is
+ * "no such group" (0 with *res NULL), any other errno the lookup's error. */
+static int group_down(int err, struct group **res)
+{
+	*res = NULL;
+	return err == ENOENT ? 0 : err;
+}
+
+int getgrnam_r(const char *name, struct group *gr, char *buf, size_t len, struct group **res)
+{
+	REAL(int, getgrnam_r, const char *, struct group *, char *, size_t, struct group **);
+	if (from_module(__builtin_return_address(0))) {
+		int e = fault(K_GROUP, name);
+		if (e)
+			return group_down(e, res);
+	}
+	return real_getgrnam_r(name, gr, buf, len, res);
+}
+
+int getgrgid_r(gid_t gid, struct group *gr, char *buf, size_t len, struct group **res)
+{
+	int r;
+
+	REAL(int, getgrgid_r, gid_t, struct group *, char *, size_t, struct group **);
+	r = real_getgrgid_r(gid, gr, buf, len, res);
+	if (r == 0 && *res && from_module(__builtin_return_address(0))) {
+		int e = fault(K_GROUP, (*res)->gr_name);
+		if (e)
+			return group_down(e, res);
+	}
+	return r;
+}
+
+/* The list without the down groups; the module's getgrgid_r of the gids
+ * left goes through the wrapper above, not this one's lookups. */
+int getgrouplist(const char *user, gid_t gid, gid_t *groups, int *ngroups)
+{
+	int n, kept = 0;
+
+	REAL(int, getgrouplist, const char *, gid_t, gid_t *, int *);
+	n = real_getgrouplist(user, gid, groups, ngroups);
+	if (n < 0 || !from_module(__builtin_return_address(0)))
+		return n;
+	for (int i = 0; i < n; i++) {
+		struct group *g = getgrgid(groups[i]);
+
+		if (!g || !fault(K_GROUP, g->gr_name))
+			groups[kept++] = groups[i];
+	}
+	*ngroups = kept;
+	return kept;
 }
