@@ -89,10 +89,6 @@ int cli_load_policy(const struct cli *c, bool quiet_warnings, struct cs_policy *
  * on failure; 0 or CLI_FAIL. */
 int cli_user_get(const char *name, struct cs_user *u);
 
-/* The user's current profile per the policy, or NULL (uid 0, no rule, off). */
-const struct cs_profile *cli_user_profile(const struct cs_policy *pol,
-					  const struct cs_user *u,
-					  const struct cs_rule **rule);
 
 /* The policy's state_dir, opened the root-safe way (cs_open_root_dir). */
 int cli_open_state_dir(const struct cs_policy *pol, struct cs_err *err);

@@ -106,18 +106,6 @@ int cli_user_get(const char *name, struct cs_user *u)
 	return r < 0 ? CLI_FAIL : 0;
 }
 
-const struct cs_profile *cli_user_profile(const struct cs_policy *pol,
-					  const struct cs_user *u,
-					  const struct cs_rule **rule)
-{
-	const struct cs_rule *r = cs_policy_match(pol, u->uid, u->name,
-						  (const char *const *)u->gnames, u->ngnames);
-
-	if (rule)
-		*rule = r;
-	return r && r->profile ? cs_policy_profile(pol, r->profile) : NULL;
-}
-
 int cli_open_state_dir(const struct cs_policy *pol, struct cs_err *err)
 {
 	/* Root-owned all the way down, never through a symlink: the

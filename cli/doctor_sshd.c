@@ -106,27 +106,20 @@ static void report_all(struct cli_doctor *d, const struct cli_sshd_findings *f)
 		cli_report(d, f->v[i].kind, f->v[i].fix, "sshd: %s", f->v[i].msg);
 }
 
-/* Is r the rule the policy applies to user (with all its groups)? */
+/* Is r the rule the policy applies to user, decided as at a login
+ * (cs_user_match)? A user or group that cannot be looked up is not. */
 static bool rule_applies(const struct cs_policy *pol, const struct cs_rule *r,
 			 const struct passwd *pw)
 {
-	gid_t gids[256];
-	int ng = 256;
-	const char *names[256];
-	char *store[256];
-	size_t n = 0;
+	struct cs_user u;
+	struct cs_err err = { "" };
+	const struct cs_rule *got = NULL;
 	bool yes;
 
-	if (getgrouplist(pw->pw_name, pw->pw_gid, gids, &ng) < 0)
+	if (cs_user_lookup(pw->pw_name, &u) < 0)
 		return false;
-	for (int i = 0; i < ng; i++) {
-		struct group *g = getgrgid(gids[i]);
-		if (g && (store[n] = strdup(g->gr_name)))
-			names[n] = store[n], n++;
-	}
-	yes = cs_policy_match(pol, pw->pw_uid, pw->pw_name, names, n) == r;
-	for (size_t i = 0; i < n; i++)
-		free(store[i]);
+	yes = cs_user_match(pol, &u, &got, &err) == 0 && got == r;
+	cs_user_free(&u);
 	return yes;
 }
 

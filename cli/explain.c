@@ -2,7 +2,7 @@
 /*
  * containsession explain USER: what the module would decide for USER's next
  * login, and why. The user is looked up and matched exactly as the module
- * does (passwd, getgrouplist, cs_policy_match); the resolved settings are
+ * does (passwd, getgrouplist, cs_user_match); the resolved settings are
  * printed through the parser's own formatter, one "key = value" per line
  * with where each value came from in a trailing comment.
  *
@@ -116,8 +116,9 @@ int cli_explain(struct cli *c, int argc, char **argv)
 	static const struct option opts[] = { CLI_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
 	struct cs_user u;
 	struct cs_policy *pol = NULL;
-	const struct cs_profile *prof;
+	const struct cs_profile *prof = NULL;
 	const struct cs_rule *rule;
+	struct cs_err err = { "" };
 	int opt, r;
 
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1)
@@ -145,7 +146,16 @@ int cli_explain(struct cli *c, int argc, char **argv)
 		cs_user_free(&u);
 		return CLI_FAIL;
 	}
-	prof = cli_user_profile(pol, &u, &rule);
+	/* The module's own match: a group it cannot look up refuses. */
+	if (cs_user_match(pol, &u, &rule, &err) < 0) {
+		print_rule(rule);
+		cli_err("%s: the module refuses %s's login", err.msg, u.name);
+		cs_policy_free(pol);
+		cs_user_free(&u);
+		return CLI_FAIL;
+	}
+	if (rule && rule->profile)
+		prof = cs_policy_profile(pol, rule->profile);
 	r = CLI_OK;
 	if (!rule) {
 		printf("# no rule matches: not sandboxed\n");

@@ -1,56 +1,55 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Which rule applies to a login: the first, in policy order, whose pattern
- * is the user's name, one of the user's groups, or "*".
+ * is the user's name, a group the user is in, or "*".
  *
- * Called at every login, possibly over thousands of rules: the user's groups
- * go into a small hash table first, so each @group rule costs one lookup
- * instead of a pass over the group list.
+ * Membership is asked of the caller, one group at a time and only for the
+ * @group rules the match reaches: at a login that is NSS (lib/root), which
+ * can fail or be down, and a group it cannot answer for must stop the match
+ * there. Going on would fail open: the next rule may be laxer ("@strict =
+ * strict" before "* = default") or there may be none (not sandboxed).
  */
 #include <string.h>
 
 #include "config/internal.h"
 
-#define FEW_GROUPS 4 /* below this, scanning the list beats hashing it */
-
-static bool in_list(const char *g, const char *const *groups, size_t n)
+int cs_policy_match(const struct cs_policy *p, uid_t uid, const char *user,
+		    cs_group_member_fn *member, void *ctx, const struct cs_rule **rule)
 {
-	for (size_t i = 0; i < n; i++)
-		if (groups[i] && !strcmp(groups[i], g))
-			return true;
-	return false;
-}
-
-const struct cs_rule *cs_policy_match(const struct cs_policy *p, uid_t uid,
-				      const char *user,
-				      const char *const *groups, size_t ngroups)
-{
-	struct cs_nametab set = { 0 };
-	const struct cs_rule *found = NULL;
-	bool hashed = false;
-
+	*rule = NULL;
 	/* Root is never confined: root must always be able to log in and
 	 * repair a policy, and no rule (not even "*") may lock it out. */
 	if (!p || uid == 0)
-		return NULL;
-	if (!groups)
-		ngroups = 0;
-	if (ngroups > FEW_GROUPS) {
-		hashed = true;
-		for (size_t i = 0; i < ngroups && hashed; i++)
-			if (groups[i] && cs_nametab_put(&set, groups[i], i, NULL) < 0)
-				hashed = false; /* out of memory: the scan is as right */
-	}
-	for (size_t i = 0; i < p->nrules && !found; i++) {
+		return 0;
+	for (size_t i = 0; i < p->nrules; i++) {
 		const struct cs_rule *r = &p->rules[i];
-		if (r->is_any)
-			found = r;
-		else if (r->is_group)
-			found = (hashed ? cs_nametab_get(&set, r->pattern, NULL)
-				 : in_list(r->pattern, groups, ngroups)) ? r : NULL;
-		else if (user && !strcmp(r->pattern, user))
-			found = r;
+		int in;
+
+		if (r->is_any || (!r->is_group && user && !strcmp(r->pattern, user))) {
+			*rule = r;
+			return 0;
+		}
+		if (!r->is_group)
+			continue;
+		in = member ? member(ctx, r->pattern) : 0;
+		if (in < 0) {
+			*rule = r;
+			return in;
+		}
+		if (in) {
+			*rule = r;
+			return 0;
+		}
 	}
-	cs_nametab_free(&set);
-	return found;
+	return 0;
+}
+
+int cs_group_names_member(void *ctx, const char *group)
+{
+	const struct cs_group_names *g = ctx;
+
+	for (size_t i = 0; g && i < g->n; i++)
+		if (g->names[i] && !strcmp(g->names[i], group))
+			return 1;
+	return 0;
 }

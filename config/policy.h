@@ -164,13 +164,35 @@ void cs_policy_free(struct cs_policy *p);
 void cs_diag_free(struct cs_diag *d);
 
 /*
- * First matching rule for a user, or NULL when none matches. groups is the
- * user's full group list (names, primary group included). uid 0 never
- * matches (returns NULL). A match whose rule->profile is NULL means "off".
+ * Is the user in group NAME? 1 yes, 0 no, or a negative errno when the
+ * group database cannot say (-ENOENT: it knows no group of that name).
  */
-const struct cs_rule *cs_policy_match(const struct cs_policy *p, uid_t uid,
-				      const char *user,
-				      const char *const *groups, size_t ngroups);
+typedef int cs_group_member_fn(void *ctx, const char *group);
+
+/*
+ * The first matching rule for a user: 0 with *rule that rule, or NULL when
+ * none matches. uid 0 never matches (and member is never called). A rule
+ * whose profile is NULL means "off". member(ctx, group) is called for each
+ * @group rule the match reaches, in policy order, and for no other rule. A
+ * negative errno from it ends the match: it is returned with *rule the
+ * @group rule it was asked for, and the caller must refuse the login, not
+ * carry on with a later (possibly laxer) rule or none.
+ */
+int cs_policy_match(const struct cs_policy *p, uid_t uid, const char *user,
+		    cs_group_member_fn *member, void *ctx, const struct cs_rule **rule);
+
+/*
+ * A cs_group_member_fn over a list of names (NULL entries skipped), for
+ * the tests, the fuzzer and the bench. A name missing from the list is
+ * "not a member": never for a login, whose list (getgrouplist) silently
+ * lacks the groups of an NSS source that is down; lib/root/usermatch.c
+ * asks NSS for the group instead.
+ */
+struct cs_group_names {
+	const char *const *names;
+	size_t n;
+};
+int cs_group_names_member(void *ctx, const char *group);
 
 const struct cs_profile *cs_policy_profile(const struct cs_policy *p,
 					   const char *name);

@@ -123,23 +123,28 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 		ret = PAM_IGNORE;
 		goto out;
 	}
-	/* Any failure here refuses the login, whatever the policy says: a
-	 * group left out could make an @group rule miss, and the user would
-	 * get a laxer profile or none. */
+	/* Any failure here refuses the login, whatever the policy says. The
+	 * list cannot show a source that is down (getgrouplist skips it), so
+	 * the match below asks NSS for each group a rule names as well. */
 	if ((r = cs_user_lookup_groups(&u)) < 0) {
 		pam_syslog(pamh, LOG_ERR, "refusing session of %s: group lookup failed: %s", name,
 			   r == -EINVAL ? "control character in a group name" : strerror(-r));
 		goto out;
 	}
-	take_user(&l, &u);
 	if (cs_policy_load(a.conf, a.confdir[0] ? a.confdir : NULL, &l.pol, &diag) < 0) {
 		pam_syslog(pamh, LOG_ERR, "refusing session of %s: policy error: %s%s",
-			   l.user, diag.nerrors ? diag.errors[0] : a.conf,
+			   u.name, diag.nerrors ? diag.errors[0] : a.conf,
 			   diag.nerrors > 1 ? " (and more: run containsession check)" : "");
 		goto out;
 	}
-	const struct cs_rule *rule = cs_policy_match(l.pol, l.uid, l.user,
-						     (const char *const *)u.gnames, u.ngnames);
+	/* A group a rule names that NSS cannot answer for refuses the login
+	 * (lib/root/usermatch.c): skipping the rule would fail open. */
+	const struct cs_rule *rule;
+	if (cs_user_match(l.pol, &u, &rule, &err) < 0) {
+		pam_syslog(pamh, LOG_ERR, "refusing session of %s: %s", u.name, err.msg);
+		goto out;
+	}
+	take_user(&l, &u);
 	if (!rule || !rule->profile) {
 		if (l.debug)
 			pam_syslog(pamh, LOG_DEBUG, "%s: %s", l.user,

@@ -71,6 +71,33 @@ static int gr_fn(void *ctx, char *buf, size_t len)
 	return getgrgid_r(c->gid, &c->gr, buf, len, &c->res);
 }
 
+struct grnam_call {
+	const char *name;
+	struct group *gr, *res;
+};
+
+static int grnam_fn(void *ctx, char *buf, size_t len)
+{
+	struct grnam_call *c = ctx;
+
+	return getgrnam_r(c->name, c->gr, buf, len, &c->res);
+}
+
+int cs_group_lookup(const char *name, struct group *gr, char **bufp)
+{
+	struct grnam_call c = { .name = name, .gr = gr };
+	int r;
+
+	if ((r = cs_nss_grow(grnam_fn, &c, 16384, bufp)) < 0)
+		return r;
+	if (!c.res) {
+		free(*bufp);
+		*bufp = NULL;
+		return -ENOENT;
+	}
+	return 0;
+}
+
 int cs_user_lookup_passwd(const char *name, struct cs_user *u)
 {
 	struct pw_call c = { .name = name };
@@ -111,7 +138,9 @@ int cs_user_lookup_groups(struct cs_user *u)
 
 	/* getgrouplist cannot say that a source failed (glibc goes on to
 	 * the next one); what it returns is the list that NSS answers, and
-	 * every name below is then looked up with its errors seen. */
+	 * every name below is then looked up with its errors seen. A group
+	 * of a source that is down is simply missing from it, so @group
+	 * rules do not rest on this list alone (lib/root/usermatch.c). */
 	for (;;) {
 		gid_t *g = realloc(u->gids, (size_t)ng * sizeof(gid_t));
 		int n = ng;

@@ -35,8 +35,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(text, data, size);
 	if (cs_policy_load_buffer("fuzz.conf", text, size, &pol, &diag) == 0 && pol) {
 		for (size_t u = 0; u < sizeof(users) / sizeof(users[0]); u++) {
-			const struct cs_rule *r = cs_policy_match(pol, (uid_t)(1000 + u), users[u],
-								  groups, u % 4);
+			struct cs_group_names g = { groups, u % 4 };
+			const struct cs_rule *r;
+
+			(void)cs_policy_match(pol, (uid_t)(1000 + u), users[u],
+					      cs_group_names_member, &g, &r);
 			if (r && r->profile) {
 				const struct cs_profile *p = cs_policy_profile(pol, r->profile);
 				if (p && p->hostname)

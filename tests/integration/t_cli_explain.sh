@@ -1,8 +1,9 @@
 #!/bin/bash
 # containsession explain: the rule that matches (by name, by @group, by '*',
-# "off", none, root) with FILE:LINE, the inherit chain and every resolved
-# setting with where it comes from. The output re-parses to the same
-# settings, and what it says is what a real login gets.
+# "off", none, root; refused for a group NSS does not know) with FILE:LINE,
+# the inherit chain and every resolved setting with where it comes from.
+# The output re-parses to the same settings, and what it says is what a
+# real login gets.
 # shellcheck source=tests/lib/testlib.sh
 . "$(dirname "$0")/../lib/testlib.sh"
 
@@ -66,6 +67,21 @@ expect_contains "$out" "uid 0 is never sandboxed" "root is never sandboxed"
 n=$(grep -c '' "$CS_TT/star.conf")
 out=$("$cli" --conf "$CS_TT/star.conf" --confdir "" explain cstestplain)
 expect_contains "$out" "# rule: * = tmpfshome   ($CS_TT/star.conf:$n)" "cstestplain matched by '*' at line $n"
+
+# A rule naming a group NSS does not know: every user who reaches it is
+# refused (its source may be down), whatever the rules after it say.
+{
+	cs_policy_text | sed '/^\[rules\]/,$d'
+	printf '[rules]\ncstestoff = off\n@cstestnosuchgroup = tmpfshome\n* = default\n'
+} >"$CS_TT/nogroup.conf"
+n=$(grep -n -x -F '@cstestnosuchgroup = tmpfshome' "$CS_TT/nogroup.conf" | cut -d: -f1)
+out=$("$cli" --conf "$CS_TT/nogroup.conf" --confdir "" explain cstest1 2>&1)
+expect_eq 1 "$?" "explain of a user reaching a rule for a missing group exits 1"
+expect_contains "$out" "# rule: @cstestnosuchgroup = tmpfshome   ($CS_TT/nogroup.conf:$n)" "it names the rule"
+expect_contains "$out" "$CS_TT/nogroup.conf:$n: rule '@cstestnosuchgroup': NSS has no group 'cstestnosuchgroup' (no such group, or its source is down), so it cannot tell whether cstest1 is in it: the module refuses cstest1's login" "and why the module refuses"
+expect_not_contains "$out" "[profile" "no profile printed for a refused login"
+out=$("$cli" --conf "$CS_TT/nogroup.conf" --confdir "" explain cstestoff 2>&1)
+expect_contains "$out" "rule says off: not sandboxed" "a rule before it still decides (cstestoff)"
 
 out=$(csc explain cstest-no-such-user 2>&1)
 expect_eq 1 "$?" "an unknown user exits 1"

@@ -112,6 +112,19 @@ static inline const struct cs_profile *must_profile(const struct cs_policy *p, c
 	return pr;
 }
 
+/* The rule a user with these group names matches (NULL: none), through
+ * cs_policy_match and the list-backed membership test, which never fails. */
+static inline const struct cs_rule *match_names(const struct cs_policy *p, uid_t uid,
+						const char *user, const char *const *groups,
+						size_t n)
+{
+	struct cs_group_names g = { groups, groups ? n : 0 };
+	const struct cs_rule *r = (const struct cs_rule *)1;
+
+	assert_int_equal(cs_policy_match(p, uid, user, cs_group_names_member, &g, &r), 0);
+	return r;
+}
+
 /* "[profile x]\nKEY = VALUE\n" loaded; the caller frees. */
 static inline struct cs_policy *load_one(const char *key, const char *value)
 {

@@ -323,7 +323,7 @@ static void test_example_policy(void **state)
 	assert_int_equal(d.nerrors, 0);
 	assert_int_equal(d.nwarnings, 0);
 	assert_int_equal(p->nrules, 0);
-	assert_null(cs_policy_match(p, 1000, "alice", groups, 3));
+	assert_null(match_names(p, 1000, "alice", groups, 3));
 
 	const struct cs_profile *def = must_profile(p, "default");
 	const struct cs_profile *strict = must_profile(p, "strict");
@@ -367,9 +367,9 @@ static void test_example_rules_uncommented(void **state)
 	struct cs_policy *p = load_ok(text);
 	const char *admins[] = { "admins" };
 	assert_int_equal(p->nrules, 3);
-	assert_string_equal(cs_policy_match(p, 1000, "alice", NULL, 0)->profile, "strict");
-	assert_null(cs_policy_match(p, 1001, "bob", admins, 1)->profile);
-	assert_string_equal(cs_policy_match(p, 1002, "carol", NULL, 0)->profile, "default");
+	assert_string_equal(match_names(p, 1000, "alice", NULL, 0)->profile, "strict");
+	assert_null(match_names(p, 1001, "bob", admins, 1)->profile);
+	assert_string_equal(match_names(p, 1002, "carol", NULL, 0)->profile, "default");
 	cs_policy_free(p);
 	free(text);
 }

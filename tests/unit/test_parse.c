@@ -764,7 +764,7 @@ static void test_garbage(void **state)
 						(enum cs_key)k, out, sizeof(out)), 0);
 				}
 			const char *groups[] = { "a", "b" };
-			(void)cs_policy_match(p, 1000, "alice", groups, 2);
+			(void)match_names(p, 1000, "alice", groups, 2);
 		} else {
 			assert_null(p);
 			assert_true(d.nerrors >= 1 && d.nerrors <= 101);
