@@ -3,11 +3,51 @@
  * containsession check [FILE]: parse the policy with the module's own parser,
  * so "OK" here means the module reads it the same way. Without FILE it is the
  * installed policy and its drop-ins; with FILE that file alone (a draft),
- * plus --confdir when given.
+ * plus --confdir when given. Each @group rule's group must be known to NSS
+ * as well (check_groups).
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli/cli.h"
+
+/*
+ * Every group the rules name, asked of NSS as a login asks it
+ * (lib/root/usermatch.c). One NSS does not know refuses every login that
+ * reaches its rule, since "no such group" is also what glibc says when the
+ * group's source is down: a typo here would lock users out, so it is an
+ * error, not a warning. Returns the number of such rules.
+ */
+static size_t check_groups(const struct cs_policy *pol)
+{
+	size_t bad = 0;
+
+	for (size_t i = 0; i < pol->nrules; i++) {
+		const struct cs_rule *r = &pol->rules[i];
+		struct group gr;
+		char *buf;
+		int e;
+
+		if (!r->is_group)
+			continue;
+		if ((e = cs_group_lookup(r->pattern, &gr, &buf)) == 0) {
+			free(buf);
+			continue;
+		}
+		bad++;
+		if (e == -ENOENT)
+			fprintf(stderr, "%s:%u: rule '@%s': no group '%s' in NSS: the module "
+				"refuses every login that reaches this rule\n", r->file, r->line,
+				r->pattern, r->pattern);
+		else
+			fprintf(stderr, "%s:%u: rule '@%s': look up group '%s': %s: the module "
+				"refuses every login that reaches this rule while it fails\n",
+				r->file, r->line, r->pattern, r->pattern, strerror(-e));
+	}
+	return bad;
+}
 
 int cli_check(struct cli *c, int argc, char **argv)
 {
@@ -52,6 +92,10 @@ int cli_check(struct cli *c, int argc, char **argv)
 	cs_diag_free(&d);
 	if (r < 0)
 		return CLI_FAIL;
+	if (check_groups(pol)) {
+		cs_policy_free(pol);
+		return CLI_FAIL;
+	}
 	printf("%s: OK\n", conf);
 	cs_policy_free(pol);
 	return CLI_OK;

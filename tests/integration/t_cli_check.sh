@@ -2,7 +2,8 @@
 # containsession check: the test policy is valid ("FILE: OK", exit 0); a
 # broken one gets every error as FILE:LINE (exit 1), a shadowed rule is a
 # warning (exit 0), a drop-in's error names the drop-in, and a group-writable
-# file is refused as the module refuses it (unless --no-owner-check).
+# file is refused as the module refuses it (unless --no-owner-check), and
+# a rule naming a group NSS does not know is an error.
 # shellcheck source=tests/lib/testlib.sh
 . "$(dirname "$0")/../lib/testlib.sh"
 
@@ -60,6 +61,15 @@ expect_eq 1 "$?" "a world-writable policy is refused"
 expect_contains "$out" "$CS_TT/open.conf: must be owned by root" "and check says why"
 "$cli" check --no-owner-check "$CS_TT/open.conf" >/dev/null 2>&1
 expect_eq 0 "$?" "--no-owner-check accepts it as a draft"
+
+# A rule naming a group NSS does not know refuses every login that
+# reaches it (the module cannot tell "no such group" from a source that
+# is down): an error, with its line. A group that exists is fine.
+printf '[profile p]\n\n[rules]\n@cstestgrp = p\n@cstestnosuchgroup = p\n* = p\n' >"$CS_TT/nogroup.conf"
+out=$("$cli" check "$CS_TT/nogroup.conf" 2>&1)
+expect_eq 1 "$?" "a rule for a missing group makes check exit 1"
+expect_eq "$CS_TT/nogroup.conf:5: rule '@cstestnosuchgroup': no group 'cstestnosuchgroup' in NSS: the module refuses every login that reaches this rule" \
+	"$out" "check names the file, line and group, and nothing else (no OK, cstestgrp exists)"
 
 "$cli" check "$CS_TT/missing.conf" >/dev/null 2>&1
 expect_eq 1 "$?" "a missing file is invalid"
