@@ -119,11 +119,11 @@ struct cli_doctor {
 };
 void cli_report(struct cli_doctor *d, enum cli_finding kind, const char *fix,
 		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-/* The profiles with home mode `home` that a rule of pol uses, each once
- * (however many rules name it), in rule order; *n is how many. NULL only
- * when out of memory (n is then 0). The caller frees the array. */
+/* The profiles pick() takes that a rule of pol uses, each once (however
+ * many rules name it), in rule order; *n is how many. NULL only when out
+ * of memory (n is then 0). The caller frees the array. */
 const struct cs_profile **cli_ruled_profiles(const struct cs_policy *pol,
-					     enum cs_home_mode home, size_t *n);
+					     bool (*pick)(const struct cs_profile *p), size_t *n);
 /* doctor_stack.c: the PAM service files in pamdir; the session stack of
  * the service sshd uses (sandboxes: the policy sandboxes someone, so its
  * absence is a problem). */
@@ -136,6 +136,9 @@ void cli_doctor_bind_home(struct cli_doctor *d, const struct cs_policy *pol);
 /* doctor_bounds.c: what the write bounds need from the host (home.max of a
  * persistent overlay home: loop devices, ext4, e2fsprogs). */
 void cli_doctor_bounds(struct cli_doctor *d, const struct cs_policy *pol);
+/* doctor_net.c: the host sockets any user may connect to that a sandbox
+ * with network = none still sees. */
+void cli_doctor_net_none(struct cli_doctor *d, const struct cs_policy *pol);
 /* doctor_sshd.c: sshd's settings (sshd -T, with -f config when config is
  * not NULL) for nobody and for each user and group the policy (NULL: not
  * loaded) sandboxes, and the stack of its PAM service in pamdir. */

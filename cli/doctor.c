@@ -53,7 +53,7 @@ void cli_report(struct cli_doctor *d, enum cli_finding kind, const char *fix,
 }
 
 const struct cs_profile **cli_ruled_profiles(const struct cs_policy *pol,
-					     enum cs_home_mode home, size_t *n)
+					     bool (*pick)(const struct cs_profile *p), size_t *n)
 {
 	const struct cs_profile **out = calloc(pol->nrules + 1, sizeof(*out));
 
@@ -65,7 +65,7 @@ const struct cs_profile **cli_ruled_profiles(const struct cs_policy *pol,
 					     cs_policy_profile(pol, pol->rules[i].profile) : NULL;
 		bool seen = false;
 
-		if (!p || p->home != home)
+		if (!p || !pick(p))
 			continue;
 		for (size_t j = 0; j < *n && !seen; j++)
 			seen = out[j] == p;
@@ -622,6 +622,7 @@ int cli_doctor(struct cli *c, int argc, char **argv)
 	if (pol) {
 		cli_doctor_bind_home(&d, pol);
 		cli_doctor_bounds(&d, pol);
+		cli_doctor_net_none(&d, pol);
 	}
 	cli_doctor_sshd(&d, sshd_config, pamdir, pol);
 	cs_policy_free(pol);

@@ -108,10 +108,15 @@ static void legacy_homes(struct cli_doctor *d, const char *data_dir)
 			   n > 1 ? ", ..." : "");
 }
 
+static bool overlay_home(const struct cs_profile *p)
+{
+	return p->home == CS_HOME_OVERLAY;
+}
+
 void cli_doctor_bounds(struct cli_doctor *d, const struct cs_policy *pol)
 {
 	size_t n;
-	const struct cs_profile **ps = cli_ruled_profiles(pol, CS_HOME_OVERLAY, &n);
+	const struct cs_profile **ps = cli_ruled_profiles(pol, overlay_home, &n);
 
 	if (!ps) {
 		cli_report(d, CLI_PROBLEM, "free some memory", "cannot check home.max: out of memory");

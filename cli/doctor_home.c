@@ -48,11 +48,16 @@ static void report_profile(struct cli_doctor *d, const struct cs_profile *p, con
 			   "'|command' lines in ~/.forward run outside the sandbox", p->name, mta);
 }
 
+static bool bind_home(const struct cs_profile *p)
+{
+	return p->home == CS_HOME_BIND;
+}
+
 void cli_doctor_bind_home(struct cli_doctor *d, const struct cs_policy *pol)
 {
 	const char *mta = mta_path();
 	size_t n;
-	const struct cs_profile **ps = cli_ruled_profiles(pol, CS_HOME_BIND, &n);
+	const struct cs_profile **ps = cli_ruled_profiles(pol, bind_home, &n);
 
 	if (!ps) {
 		cli_report(d, CLI_PROBLEM, "free some memory", "cannot check home = bind: out of memory");

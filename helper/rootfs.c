@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "helper/helper.h"
+#include "lib/sandboxdirs.h"
 
 /* Where the new root is assembled (covered in this mount namespace only):
  * /run exists on every host and is not one of the directories bound into
@@ -36,14 +37,6 @@
 #define CS_PTY_MAX 64
 #define CS_STR_(x) #x
 #define CS_STR(x) CS_STR_(x)
-
-/* Host top-level directories bound read-only. Anything else at the top
- * (/root, other users' homes, /boot, /mnt, /media, /sys, /proc) is not
- * there at all. */
-static const char *const system_dirs[] = {
-	"usr", "etc", "bin", "sbin", "lib", "lib32", "lib64", "libx32",
-	"opt", "srv", "var",
-};
 
 /* Device nodes bound from the host /dev. */
 static const char *const devices[] = { "null", "zero", "full", "random", "urandom", "tty" };
@@ -94,9 +87,9 @@ static int system_tree(void)
 	int r;
 	struct stat st;
 
-	for (size_t i = 0; i < sizeof(system_dirs) / sizeof(system_dirs[0]); i++) {
-		snprintf(src, sizeof(src), "/%s", system_dirs[i]);
-		snprintf(dst, sizeof(dst), STAGE "/%s", system_dirs[i]);
+	for (size_t i = 0; i < CS_SYSTEM_DIRS_N; i++) {
+		snprintf(src, sizeof(src), "/%s", cs_system_dirs[i]);
+		snprintf(dst, sizeof(dst), STAGE "/%s", cs_system_dirs[i]);
 		if (lstat(src, &st) < 0)
 			continue; /* not on this host */
 		if (S_ISLNK(st.st_mode)) {
