@@ -11,6 +11,7 @@
  * one self-contained [profile]); `containsession check` of it is the
  * round-trip test.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -128,6 +129,11 @@ int cli_explain(struct cli *c, int argc, char **argv)
 		return cli_usage("explain", "exactly one USER");
 	if (cli_user_get(argv[optind], &u))
 		return CLI_FAIL;
+	if ((r = cs_user_group_names(&u)) < 0) {
+		cli_err("look up the groups of '%s': %s", argv[optind],
+			r == -EINVAL ? "control character in a group name" : strerror(-r));
+		return CLI_FAIL;
+	}
 
 	printf("# user %s (uid %u, gid %u)\n# groups:", u.name, (unsigned)u.uid, (unsigned)u.gid);
 	for (size_t i = 0; i < u.ngnames; i++)

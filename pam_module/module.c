@@ -128,7 +128,7 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 	 * the match below asks NSS for each group a rule names as well. */
 	if ((r = cs_user_lookup_groups(&u)) < 0) {
 		pam_syslog(pamh, LOG_ERR, "refusing session of %s: group lookup failed: %s", name,
-			   r == -EINVAL ? "control character in a group name" : strerror(-r));
+			   strerror(-r));
 		goto out;
 	}
 	if (cs_policy_load(a.conf, a.confdir[0] ? a.confdir : NULL, &l.pol, &diag) < 0) {

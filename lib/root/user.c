@@ -134,30 +134,36 @@ int cs_user_lookup_passwd(const char *name, struct cs_user *u)
 
 int cs_user_lookup_groups(struct cs_user *u)
 {
-	int ng = 64, r = -ENOMEM;
+	int ng = 64;
 
 	/* getgrouplist cannot say that a source failed (glibc goes on to
-	 * the next one); what it returns is the list that NSS answers, and
-	 * every name below is then looked up with its errors seen. A group
-	 * of a source that is down is simply missing from it, so @group
-	 * rules do not rest on this list alone (lib/root/usermatch.c). */
+	 * the next one): the list is what NSS answers, and no decision rests
+	 * on it alone (cs_user_match asks for each group a rule names). */
 	for (;;) {
 		gid_t *g = realloc(u->gids, (size_t)ng * sizeof(gid_t));
 		int n = ng;
 
-		if (!g)
-			goto fail;
+		if (!g) {
+			cs_user_free(u);
+			return -ENOMEM;
+		}
 		u->gids = g;
 		if (getgrouplist(u->name, u->gid, u->gids, &n) >= 0) {
 			u->ngids = n;
-			break;
+			return 0;
 		}
 		if (n <= ng || n > 65536) {
-			r = -EIO;
-			goto fail;
+			cs_user_free(u);
+			return -EIO;
 		}
 		ng = n;
 	}
+}
+
+int cs_user_group_names(struct cs_user *u)
+{
+	int r = -ENOMEM;
+
 	u->gnames = calloc((size_t)u->ngids + 1, sizeof(char *));
 	if (!u->gnames)
 		goto fail;
@@ -165,13 +171,11 @@ int cs_user_lookup_groups(struct cs_user *u)
 		struct gr_call c = { .gid = u->gids[i] };
 		char *buf;
 
-		/* Any failure refuses: skipping a group could make an
-		 * "@group = strict" rule miss and a laxer one match. */
 		if ((r = cs_nss_grow(gr_fn, &c, 16384, &buf)) < 0)
 			goto fail;
 		if (!c.res) {
 			/* A gid with no group entry (a primary gid never put
-			 * in /etc/group) has no name a rule could name. */
+			 * in /etc/group) has no name to show. */
 			free(buf);
 			continue;
 		}

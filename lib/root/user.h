@@ -22,13 +22,15 @@ struct cs_user {
 	char *shell;     /* "/bin/sh" when passwd has none */
 	gid_t *gids;
 	int ngids;
-	char **gnames;   /* names of the groups in gids that have one */
+	char **gnames;   /* names of the groups in gids that have one; only
+			    cs_user_group_names fills it */
 	size_t ngnames;
 };
 
 /*
  * Both halves below: 0, -ENOENT for an unknown user, -EINVAL for a name,
- * home, shell or group name the registry and the logs cannot carry
+ * home or shell (or, cs_user_group_names, a group name) the registry and
+ * the logs cannot carry
  * (cs_user_text_ok), another negative errno when a lookup failed. Every
  * failure fails the whole lookup. A list without a failure can still be
  * short (getgrouplist skips an NSS source that is down): @group rules are
@@ -39,6 +41,9 @@ int cs_user_lookup(const char *name, struct cs_user *u);
  * never sandboxed, whatever its groups look like). */
 int cs_user_lookup_passwd(const char *name, struct cs_user *u);
 int cs_user_lookup_groups(struct cs_user *u);
+/* The names of u's groups, for showing them (explain): one getgrgid_r a
+ * group, which no decision needs, so never on a login's path. */
+int cs_user_group_names(struct cs_user *u);
 void cs_user_free(struct cs_user *u);
 
 /*
