@@ -140,6 +140,8 @@ $(BUILD)/tests/test_seccomp: helper/seccomp.c
 $(BUILD)/tests/test_initprivs: helper/initprivs.c helper/caps.c helper/seccomp.c helper/userns.c
 # The unit test of doctor's sshd -T reading compiles the file itself.
 $(BUILD)/tests/test_sshd_settings: cli/sshd_settings.c cli/sshd_settings.h
+# So does the unit test of the CLI's escaper.
+$(BUILD)/tests/test_cli_text: cli/text.c cli/cli.h
 
 # The idle sandbox's PID 1 (helper/reaper.c): freestanding, a few pages.
 $(REAPER): helper/reaper.c

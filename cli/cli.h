@@ -12,6 +12,7 @@
 #define CS_CLI_H
 
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -101,10 +102,23 @@ int cli_open_state_dir(const struct cs_policy *pol, struct cs_err *err);
 int cli_lock_entry(const struct cs_policy *pol, uid_t uid, bool old_ok, int *statefd,
 		   struct cs_reg *reg, struct cs_reg_entry *e);
 
-/* Output helpers. JSON strings are quoted and escaped (bytes that are not
- * UTF-8 become \u00XX); text paths escape control bytes and '\' as C does. */
+/*
+ * Output helpers (text.c), for every string the CLI did not write itself
+ * (names from NSS, the registry, sshd's settings, PAM files, paths). JSON
+ * strings are quoted and escaped (bytes that are not UTF-8 become \u00XX).
+ * Text escapes '\', '\n', '\t' as C does and every byte of a control (C0,
+ * DEL, C1), a bidi control or what is not UTF-8 as \xHH.
+ */
 void cli_json_str(FILE *f, const char *s);
 void cli_text_path(FILE *f, const char *s);
+/* s escaped as cli_text_path does into buf, cut at a whole character to fit
+ * len (with its NUL; CLI_ESC_SIZE(n) fits any n bytes); returns buf, for a
+ * printf with a width. */
+#define CLI_ESC_SIZE(n) (4 * (n) + 1)
+const char *cli_text_esc(char *buf, size_t len, const char *s);
+/* The message fmt makes, escaped as a whole (cli_err, cli_warn, cli_report):
+ * so a format must not hold '\n' of its own. */
+void cli_text_vprintf(FILE *f, const char *fmt, va_list ap);
 
 /*
  * doctor: findings are "ok: WHAT", "warning: WHAT[ (fix: HOW)]" and

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* What the verbs share: options, messages, the policy, user lookup and
- * output escaping. */
+/* What the verbs share: options, messages, the policy and user lookup.
+ * The escaping of what they print is cli/text.c. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -140,101 +140,4 @@ int cli_lock_entry(const struct cs_policy *pol, uid_t uid, bool old_ok, int *sta
 		return -1;
 	}
 	return e->present ? 1 : 0;
-}
-
-/* Length of the valid UTF-8 sequence at s, or 0; its code point in *cpp. */
-static size_t utf8_len(const unsigned char *s, unsigned *cpp)
-{
-	size_t n;
-	unsigned cp;
-
-	if (s[0] < 0x80) {
-		*cpp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	/* Overlong forms, surrogates and beyond U+10FFFF are not UTF-8. */
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	*cpp = cp;
-	return n;
-}
-
-/*
- * A code point that must not reach root's terminal as it is: C0 and C1
- * controls and DEL (a terminal acts on them: 0x9b, U+009B, is CSI on many),
- * and the bidi controls that make a line display other than it reads
- * (embeddings and overrides U+202A-202E, isolates U+2066-2069, the marks
- * U+200E, U+200F, U+061C).
- */
-static bool cp_unsafe(unsigned cp)
-{
-	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x61c || cp == 0x200e ||
-	       cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
-}
-
-void cli_json_str(FILE *f, const char *str)
-{
-	const unsigned char *s = (const unsigned char *)str;
-
-	fputc('"', f);
-	while (*s) {
-		unsigned cp = 0;
-		size_t n = utf8_len(s, &cp);
-
-		if (*s == '"' || *s == '\\')
-			fprintf(f, "\\%c", *s);
-		else if (*s == '\n')
-			fputs("\\n", f);
-		else if (*s == '\t')
-			fputs("\\t", f);
-		else if (n == 0)
-			/* Not UTF-8: the byte as a code point, so the output
-			 * stays valid JSON (documented in containsession(8)). */
-			fprintf(f, "\\u%04x", *s);
-		else if (cp_unsafe(cp))
-			fprintf(f, "\\u%04x", cp);
-		else
-			fwrite(s, 1, n, f);
-		s += n ? n : 1;
-	}
-	fputc('"', f);
-}
-
-void cli_text_path(FILE *f, const char *str)
-{
-	const unsigned char *s = (const unsigned char *)str;
-
-	while (*s) {
-		unsigned cp = 0;
-		size_t n = utf8_len(s, &cp);
-
-		if (*s == '\\')
-			fputs("\\\\", f);
-		else if (*s == '\n')
-			fputs("\\n", f);
-		else if (*s == '\t')
-			fputs("\\t", f);
-		else if (n == 0 || cp_unsafe(cp)) {
-			/* Every byte of it as \xHH: invalid UTF-8, and the
-			 * encoded form of a C1 or bidi control alike. */
-			for (size_t i = 0; i < (n ? n : 1); i++)
-				fprintf(f, "\\x%02x", s[i]);
-		} else
-			fwrite(s, 1, n, f);
-		s += n ? n : 1;
-	}
 }
