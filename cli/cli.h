@@ -75,7 +75,8 @@ int cli_common_opt(struct cli *c, const char *verb, int opt, const char *arg);
 void cli_help(const struct cli_verb *v, FILE *f);
 /* "containsession VERB: MESSAGE" and the synopsis on stderr; returns 2. */
 int cli_usage(const char *verb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* "containsession: MESSAGE" on stderr. */
+/* "containsession: MESSAGE" on stderr, MESSAGE escaped (cli_text_vprintf):
+ * names and err.msg can go in as they are. */
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

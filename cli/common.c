@@ -26,7 +26,7 @@ void cli_err(const char *fmt, ...)
 
 	fputs("containsession: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	cli_text_vprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }
@@ -37,7 +37,7 @@ void cli_warn(const char *fmt, ...)
 
 	fputs("containsession: warning: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	cli_text_vprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }

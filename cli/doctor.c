@@ -39,12 +39,18 @@ void cli_report(struct cli_doctor *d, enum cli_finding kind, const char *fix,
 	static const char *const label[] = { "ok", "warning", "problem" };
 	va_list ap;
 
+	/* A finding names sshd's settings, PAM files, users, groups, what
+	 * the probe said: escaped as a whole, so each line is one finding
+	 * and only what it says. */
 	printf("%s: ", label[kind]);
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	cli_text_vprintf(stdout, fmt, ap);
 	va_end(ap);
-	if (fix && kind != CLI_OK_FINDING)
-		printf(" (fix: %s)", fix);
+	if (fix && kind != CLI_OK_FINDING) {
+		fputs(" (fix: ", stdout);
+		cli_text_path(stdout, fix);
+		fputs(")", stdout);
+	}
 	printf("\n");
 	if (kind == CLI_PROBLEM)
 		d->problems++;
@@ -325,27 +331,11 @@ static int probe_map(pid_t pid, unsigned uid, unsigned gid, const char **what)
 	return 0;
 }
 
-/* The probe's message, for root's terminal: escaped as the CLI escapes
- * text it did not write (cli_text_path: control bytes, C1 and bidi
- * controls, bytes that are not UTF-8), within out's length. */
-static const char *probe_text(char *out, size_t len, const char *msg)
-{
-	FILE *f = fmemopen(out, len, "w");
-
-	if (!f)
-		return "its message cannot be shown";
-	cli_text_path(f, msg);
-	/* fmemopen cuts what does not fit, and always ends it with a NUL. */
-	if (fclose(f) != 0)
-		return "its message cannot be shown";
-	return out;
-}
-
 static void check_overlay(struct cli_doctor *d)
 {
 	unsigned probe_uid = geteuid() == 0 ? NOBODY : (unsigned)getuid();
 	unsigned probe_gid = geteuid() == 0 ? NOBODY : (unsigned)getgid();
-	char msg[256] = "", shown[4 * sizeof(msg)];
+	char msg[256] = "";
 	const char *what;
 	int p[2], s[2], status, r;
 	bool stuck = false;
@@ -412,7 +402,7 @@ static void check_overlay(struct cli_doctor *d)
 	else
 		cli_report(d, CLI_PROBLEM, "see the findings above about user namespaces and the "
 			   "kernel version", "overlay probe as uid %u failed: %s", probe_uid,
-			   msg[0] ? probe_text(shown, sizeof(shown), msg) : "the probe died");
+			   msg[0] ? msg : "the probe died");
 }
 
 /* ---- cgroups ------------------------------------------------------------ */

@@ -41,28 +41,15 @@ struct walk {
 
 static void report_socket(struct walk *w, const char *path)
 {
-	char *shown = NULL;
-	size_t len = 0;
-	FILE *f;
-
 	if (++w->found > SHOW_MAX)
 		return;
-	/* Any local user names files in /var/tmp: escaped before it reaches
-	 * root's terminal. */
-	f = open_memstream(&shown, &len);
-	if (!f)
-		return;
-	cli_text_path(f, path);
-	if (fclose(f) != 0) {
-		free(shown);
-		return;
-	}
+	/* Any local user names files in /var/tmp: cli_report escapes it
+	 * before it reaches root's terminal. */
 	cli_report(w->d, CLI_WARNING, "restrict the socket's mode or its directory's, or stop "
 		   "its service, if sandboxes with network = none must not reach it",
 		   "%s is a socket any user may connect to, and sandboxes of profile %s see it: "
 		   "network = none does not hold a socket with a path (connect() finds it through "
-		   "the file system, not the network namespace)", shown, w->profiles);
-	free(shown);
+		   "the file system, not the network namespace)", path, w->profiles);
 }
 
 /* Sockets below dirfd (path), where every directory up to here lets any

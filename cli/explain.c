@@ -107,9 +107,12 @@ static void print_hostname(const struct cs_profile *p, const char *user)
 	host[strcspn(host, ".")] = '\0';
 	if (cs_expand_hostname(p->hostname, user, host, out, sizeof(out)) == 0)
 		printf("# hostname in the sandbox: %s\n", out);
-	else
-		printf("# hostname template '%s' does not give a valid hostname for %s: "
-		       "the module would refuse the login\n", p->hostname, user);
+	else {
+		printf("# hostname template '%s' does not give a valid hostname for ",
+		       p->hostname);
+		cli_text_path(stdout, user);
+		printf(": the module would refuse the login\n");
+	}
 }
 
 int cli_explain(struct cli *c, int argc, char **argv)
@@ -135,9 +138,14 @@ int cli_explain(struct cli *c, int argc, char **argv)
 		return CLI_FAIL;
 	}
 
-	printf("# user %s (uid %u, gid %u)\n# groups:", u.name, (unsigned)u.uid, (unsigned)u.gid);
-	for (size_t i = 0; i < u.ngnames; i++)
-		printf(" %s", u.gnames[i]);
+	/* The names are NSS's: escaped (cli_text_path). */
+	fputs("# user ", stdout);
+	cli_text_path(stdout, u.name);
+	printf(" (uid %u, gid %u)\n# groups:", (unsigned)u.uid, (unsigned)u.gid);
+	for (size_t i = 0; i < u.ngnames; i++) {
+		fputc(' ', stdout);
+		cli_text_path(stdout, u.gnames[i]);
+	}
 	printf("\n");
 	/* As in the module: root is decided before the policy is read, so
 	 * not even a broken policy can lock root out. */

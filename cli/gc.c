@@ -73,9 +73,11 @@ static int gc_one(int statefd, uid_t uid, bool quiet, struct cs_err *err)
 		r = -1;
 		goto out;
 	}
-	if (!quiet)
-		printf("ended sandbox of %s (uid %u, init pid %d): %s\n", e.user,
-		       (unsigned)e.uid, (int)e.init_pid, due);
+	if (!quiet) {
+		fputs("ended sandbox of ", stdout);
+		cli_text_path(stdout, e.user);
+		printf(" (uid %u, init pid %d): %s\n", (unsigned)e.uid, (int)e.init_pid, due);
+	}
 	r = 1;
 out:
 	cs_reg_unlock(&reg);

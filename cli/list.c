@@ -80,7 +80,8 @@ static void print_table(const struct row *rows, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		const struct row *r = &rows[i];
 		char mem[32] = "-", tasks[32] = "-", age[32], init[32], idle[32] = "-";
-		char ends[48];
+		char ends[48], user[CLI_ESC_SIZE(sizeof(r->e.user))];
+		char profile[CLI_ESC_SIZE(sizeof(r->e.rec.profile))];
 		long long now = (long long)time(NULL);
 
 		if (r->have_mem)
@@ -113,9 +114,14 @@ static void print_table(const struct row *rows, size_t n)
 		/* An init that died (killed, OOM) leaves a stale entry until
 		 * the next login replaces it or the last logout removes it. */
 		snprintf(init, sizeof(init), "%d%s", (int)r->e.init_pid, r->init_alive ? "" : "!");
-		printf("%-16s %7u %-12s %8s %8zu %9s %6s %8s %8s %-10s %s\n", r->e.user,
-		       (unsigned)r->e.uid, r->e.version == 1 ? "(older)" : r->e.rec.profile, init, r->sessions, mem, tasks, age, idle,
-		       r->lifetime, ends);
+		/* The name is NSS's and the profile the registry's: escaped
+		 * before the widths pad them (the escapes are ASCII, so a
+		 * padded column stays as wide as it says). */
+		printf("%-16s %7u %-12s %8s %8zu %9s %6s %8s %8s %-10s %s\n",
+		       cli_text_esc(user, sizeof(user), r->e.user), (unsigned)r->e.uid,
+		       r->e.version == 1 ? "(older)" :
+		       cli_text_esc(profile, sizeof(profile), r->e.rec.profile),
+		       init, r->sessions, mem, tasks, age, idle, r->lifetime, ends);
 	}
 	for (size_t i = 0; i < n; i++)
 		if (!rows[i].init_alive) {

@@ -82,7 +82,9 @@ int cli_stop(struct cli *c, int argc, char **argv)
 		cli_err("%s", err.msg);
 		goto out;
 	}
-	printf("stopped sandbox of %s (init pid %d%s)\n", u.name, (int)e.init_pid,
+	fputs("stopped sandbox of ", stdout);
+	cli_text_path(stdout, u.name);
+	printf(" (init pid %d%s)\n", (int)e.init_pid,
 	       e.version == 1 ? ", started by an older containsession" : "");
 	ret = release_image(statefd, u.uid, u.name) < 0 ? CLI_FAIL : CLI_OK;
 	goto out;

@@ -78,6 +78,26 @@ expect_contains "$(head -n 1 <<<"$table" | cs_norm)" "USER UID PROFILE INIT SESS
 expect_eq "cstest1 $(id -u cstest1) default" "$(awk '$1 == "cstest1" { print $1, $2, $3 }' <<<"$table")" "table row of cstest1"
 expect_eq 2 "$(awk '$1 == "cstest1" { print $5 }' <<<"$table")" "table: cstest1 has 2 sessions"
 
+# A name is NSS's (an LDAP entry may carry a C1 control: U+009B, c2 9b, is
+# CSI on many terminals; lib/root/user.c refuses only C0 and DEL) and goes
+# into the registry as it is. The table shows it escaped, never its bytes,
+# and the row keeps its columns. The entry is edited in place (same inode,
+# the one the module locks) and put back before the logins end.
+reg=$CS_STATE_DIR/$(id -u cstest2)
+cp "$reg" "$CS_TT/reg.orig"
+odd=$'cstest2\xc2\x9b2J\xe2\x80\xaeA\xff'
+{ grep -v '^user=' "$CS_TT/reg.orig"; printf 'user=%s\n' "$odd"; } >"$reg"
+table=$(csc list)
+row=$(grep -a "^cstest2" <<<"$table")
+printf '%s\n' "$row" | sed 's/^/    odd name: /' | cat -v
+expect_eq 0 "$(LC_ALL=C grep -a -c $'[^\t -~]' <<<"$table")" "no byte outside printable ASCII in the table"
+expect_eq 'cstest2\xc2\x9b2J\xe2\x80\xaeA\xff' "$(awk '{ print $1 }' <<<"$row")" \
+	"the C1 control, the bidi override and the byte that is not UTF-8 are shown as \\xHH"
+expect_eq "$(id -u cstest2) tmpfshome" "$(awk '{ print $2, $3 }' <<<"$row")" "the row keeps its columns"
+expect_contains "$(csc list --json)" '"user": "cstest2\u009b2J\u202eA\u00ff"' "list --json escapes it as before"
+cat "$CS_TT/reg.orig" >"$reg"
+expect_eq "" "$(cmp "$CS_TT/reg.orig" "$reg")" "registry entry put back"
+
 # A login that ends is no longer counted.
 cs_release "${CS_HOLD_PIDS[0]}"
 for _ in $(seq 50); do
