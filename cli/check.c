@@ -4,7 +4,8 @@
  * so "OK" here means the module reads it the same way. Without FILE it is the
  * installed policy and its drop-ins; with FILE that file alone (a draft),
  * plus --confdir when given. Each @group rule's group must be known to NSS
- * as well (check_groups).
+ * as well (check_groups), and the names passwd gives one uid should get the
+ * same profile (check_alias.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -92,6 +93,10 @@ int cli_check(struct cli *c, int argc, char **argv)
 	cs_diag_free(&d);
 	if (r < 0)
 		return CLI_FAIL;
+	/* A warning, not an error: the policy is valid and the module
+	 * applies it as written; the hole is the host's passwd, which a
+	 * draft checked elsewhere may not share. */
+	cli_check_aliases(pol);
 	if (check_groups(pol)) {
 		cs_policy_free(pol);
 		return CLI_FAIL;

@@ -121,6 +121,10 @@ const char *cli_text_esc(char *buf, size_t len, const char *s);
  * so a format must not hold '\n' of its own. */
 void cli_text_vprintf(FILE *f, const char *fmt, va_list ap);
 
+/* check_alias.c: a warning for each uid other than 0 that passwd gives two
+ * or more names the policy decides differently for; how many. */
+size_t cli_check_aliases(const struct cs_policy *pol);
+
 /*
  * doctor: findings are "ok: WHAT", "warning: WHAT[ (fix: HOW)]" and
  * "problem: WHAT (fix: HOW)"; a problem makes doctor exit 1.

@@ -2,8 +2,9 @@
 # containsession check: the test policy is valid ("FILE: OK", exit 0); a
 # broken one gets every error as FILE:LINE (exit 1), a shadowed rule is a
 # warning (exit 0), a drop-in's error names the drop-in, and a group-writable
-# file is refused as the module refuses it (unless --no-owner-check), and
-# a rule naming a group NSS does not know is an error.
+# file is refused as the module refuses it (unless --no-owner-check), a
+# rule naming a group NSS does not know is an error, and a uid whose passwd
+# names the rules treat differently is a warning.
 # shellcheck source=tests/lib/testlib.sh
 . "$(dirname "$0")/../lib/testlib.sh"
 
@@ -70,6 +71,37 @@ out=$("$cli" check "$CS_TT/nogroup.conf" 2>&1)
 expect_eq 1 "$?" "a rule for a missing group makes check exit 1"
 expect_eq "$CS_TT/nogroup.conf:5: rule '@cstestnosuchgroup': no group 'cstestnosuchgroup' in NSS: the module refuses every login that reaches this rule" \
 	"$out" "check names the file, line and group, and nothing else (no OK, cstestgrp exists)"
+
+# Two names for one uid (an alias, "toor"-style): rules name users, but a
+# sandbox is per uid, so a login by the name the rules leave out runs as the
+# sandbox's uid outside it, and owns its user namespace. check warns (exit
+# 0: the policy is valid; the hole is in passwd), naming the uid, the names
+# and what each gets; nothing when both get the same profile.
+uid1=$(id -u cstest1)
+cs_on_exit "userdel cstestalias 2>/dev/null"
+useradd -o -u "$uid1" -M -N -s /bin/bash cstestalias || cs_fail "useradd cstestalias"
+out=$(csc check 2>"$CS_TT/err")
+expect_eq 0 "$?" "an alias the policy treats differently is a warning (exit 0)"
+expect_eq "$CS_POLICY: OK" "$out" "check still says OK"
+err=$(grep "uid $uid1 " "$CS_TT/err")
+expect_eq 1 "$(grep -c . <<<"$err")" "one warning for uid $uid1"
+expect_contains "$err" "containsession: warning: uid $uid1 has names the policy treats differently: cstest1 (profile default, rule $CS_POLICY:" \
+	"it names the uid, cstest1, its profile and rule"
+expect_contains "$err" ", cstestalias (not sandboxed): a login by one runs as uid $uid1 outside" \
+	"and cstestalias, which no rule sandboxes"
+for same in '* = p' $'cstest1 = p\ncstestalias = p' $'cstestalias = off\ncstest1 = off'; do
+	printf '[profile p]\n\n[rules]\n%s\n' "$same" >"$CS_TT/alias.conf"
+	out=$("$cli" check "$CS_TT/alias.conf" 2>"$CS_TT/err")
+	expect_eq 0 "$?" "both names decided alike (${same//$'\n'/; }): exit 0"
+	expect_eq "" "$(grep "uid $uid1 " "$CS_TT/err")" "both names decided alike (${same//$'\n'/; }): no warning"
+done
+printf '[profile p]\n\n[profile q]\n\n[rules]\ncstestalias = q\ncstest1 = p\n' >"$CS_TT/alias.conf"
+"$cli" check "$CS_TT/alias.conf" >/dev/null 2>"$CS_TT/err"
+expect_contains "$(cat "$CS_TT/err")" "uid $uid1 has names the policy treats differently: cstest1 (profile p, rule $CS_TT/alias.conf:7), cstestalias (profile q, rule $CS_TT/alias.conf:6)" \
+	"two profiles for one uid: both named, with their rules"
+userdel cstestalias
+expect_false "cstestalias is gone" getent passwd cstestalias
+expect_false "and left no group" getent group cstestalias
 
 "$cli" check "$CS_TT/missing.conf" >/dev/null 2>&1
 expect_eq 1 "$?" "a missing file is invalid"
