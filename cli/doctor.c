@@ -331,6 +331,15 @@ static int probe_map(pid_t pid, unsigned uid, unsigned gid, const char **what)
 	return 0;
 }
 
+/* What is left of the probe's one bound (from its fork), never negative:
+ * poll takes a negative timeout as none. */
+static int probe_left(const struct timespec *t0)
+{
+	long left = cs_ms_left(t0, PROBE_TIMEOUT_MS);
+
+	return left > 0 ? (int)left : 0;
+}
+
 static void check_overlay(struct cli_doctor *d)
 {
 	unsigned probe_uid = geteuid() == 0 ? NOBODY : (unsigned)getuid();
@@ -339,6 +348,7 @@ static void check_overlay(struct cli_doctor *d)
 	const char *what;
 	int p[2], s[2], status, r;
 	bool stuck = false;
+	struct timespec t0;
 	ssize_t n;
 	pid_t pid;
 	char c;
@@ -355,6 +365,7 @@ static void check_overlay(struct cli_doctor *d)
 		return;
 	}
 	fflush(NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	pid = fork();
 	if (pid == 0) {
 		close(p[0]);
@@ -369,12 +380,12 @@ static void check_overlay(struct cli_doctor *d)
 		cli_report(d, CLI_WARNING, NULL, "overlay probe not run: fork: %s", strerror(errno));
 		return;
 	}
-	/* Every wait bounded: the probe runs as uid 65534, and any other
-	 * process of that uid (a daemon running as nobody) could stop it.
-	 * Its "u" once it has unshared; nothing (end of file) if it failed
-	 * before. */
+	/* Every wait within one bound: the probe runs as uid 65534, and any
+	 * other process of that uid (a daemon running as nobody) could stop
+	 * it. Its "u" once it has unshared; nothing (end of file) if it
+	 * failed before. */
 	struct pollfd pf = { .fd = s[0], .events = POLLIN };
-	if (poll(&pf, 1, PROBE_TIMEOUT_MS) <= 0)
+	if (poll(&pf, 1, probe_left(&t0)) <= 0)
 		stuck = true;
 	else if (read(s[0], &c, 1) == 1) {
 		if ((r = probe_map(pid, probe_uid, probe_gid, &what)) < 0)
@@ -386,11 +397,11 @@ static void check_overlay(struct cli_doctor *d)
 	close(s[0]);
 	/* Ours, if we failed it; else its own, if it failed. */
 	pf.fd = p[0];
-	if (!stuck && !msg[0] && poll(&pf, 1, PROBE_TIMEOUT_MS) > 0 &&
+	if (!stuck && !msg[0] && poll(&pf, 1, probe_left(&t0)) > 0 &&
 	    (n = read(p[0], msg, sizeof(msg) - 1)) > 0)
 		msg[n] = '\0';
 	close(p[0]);
-	if (cs_child_reap(pid, stuck ? 0 : PROBE_TIMEOUT_MS, &status) < 0) {
+	if (cs_child_reap(pid, stuck ? 0 : probe_left(&t0), &status) < 0) {
 		cs_child_kill(pid, &status);
 		snprintf(msg, sizeof(msg), "it did not finish within %d s (killed)",
 			 PROBE_TIMEOUT_MS / 1000);

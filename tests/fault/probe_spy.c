@@ -17,8 +17,10 @@
  * With $CS_PROBE_SPY_FORGE set it plays the process that got hold of the
  * probe instead: it writes terminal escape sequences into every pipe the
  * probe can write to (its report pipe) and fails the unshare with EPERM, so
- * doctor prints what came back. Every other call, and every other process,
- * is untouched.
+ * doctor prints what came back. With $CS_PROBE_SPY_STALL set it plays a
+ * process of uid 65534 that stops the probe (SIGSTOP) at its overlay
+ * mount, after doctor has mapped its ids: doctor must still end within its
+ * one bound. Every other call, and every other process, is untouched.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -26,10 +28,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -129,6 +133,10 @@ static void forge(void)
 	}
 }
 
+/* Set in the probe at its unshare: once in its user namespace it is uid 0
+ * there, so getuid() no longer tells it apart. */
+static int in_probe;
+
 int unshare(int flags)
 {
 	static int (*real)(int);
@@ -137,6 +145,7 @@ int unshare(int flags)
 	if (!real)
 		real = (int (*)(int))dlsym(RTLD_NEXT, "unshare");
 	if ((flags & CLONE_NEWUSER) && getuid() == SPY_UID) {
+		in_probe = 1;
 		if (getenv("CS_PROBE_SPY_FORGE")) {
 			forge();
 			errno = EPERM;
@@ -146,4 +155,18 @@ int unshare(int flags)
 			record(rec);
 	}
 	return real(flags);
+}
+
+int mount(const char *src, const char *target, const char *type, unsigned long flags,
+	  const void *data)
+{
+	static int (*real)(const char *, const char *, const char *, unsigned long,
+			   const void *);
+
+	if (!real)
+		real = (int (*)(const char *, const char *, const char *, unsigned long,
+				const void *))dlsym(RTLD_NEXT, "mount");
+	if (type && !strcmp(type, "overlay") && in_probe && getenv("CS_PROBE_SPY_STALL"))
+		raise(SIGSTOP);
+	return real(src, target, type, flags, data);
 }

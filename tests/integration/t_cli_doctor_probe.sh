@@ -65,4 +65,16 @@ expect_contains "$(grep -a '^problem: overlay probe as uid 65534 failed: ' "$CS_
 	'\x1b]0;forged\x07\x1b[31m\x1b[2J\x9bm\nok: forged verdict\n' \
 	"the forged message is shown escaped, on the probe's problem line"
 expect_false "the forged verdict is not a line of its own" grep -a -q '^ok: forged verdict' "$CS_TT/forged"
+
+# A probe stopped by a process of its uid once doctor has mapped its ids
+# (two waits were still ahead, 10 s each): doctor ends within the probe's
+# one bound of 10 s, and says why.
+start=$(date +%s%N)
+LD_PRELOAD=$spy CS_PROBE_SPY_STALL=1 csc doctor </dev/null >"$CS_TT/stalled" 2>&1
+took=$((($(date +%s%N) - start) / 1000000))
+echo "    doctor with the probe stopped took $took ms"
+expect_contains "$(grep '^problem: overlay probe' "$CS_TT/stalled")" \
+	"did not finish within 10 s (killed)" "a stopped probe is killed and reported"
+expect_true "doctor ends within the probe's bound (took $took ms; two waits of 10 s were 20 s)" \
+	test "$took" -lt 15000
 cs_finish
