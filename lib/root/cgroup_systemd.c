@@ -158,10 +158,11 @@ static void save_defaults(sd_bus *bus, const char *unit, const char *dir,
 						i ? " " : "", v);
 	}
 	if (r < 0)
-		cs_logf(log, LOG_WARNING, "%s: cannot read its properties (%s): the last logout "
-			"will set neutral values instead", unit, e.message ? e.message : strerror(-r));
+		cs_logf(log, LOG_WARNING, "%s: cannot read its properties (%s): after the last "
+			"logout it keeps the sandbox's limits until it is next loaded", unit, e.message ? e.message : strerror(-r));
 	else if (setxattr(dir, SAVED_XATTR, buf, len, XATTR_CREATE) < 0 && errno != EEXIST)
-		cs_logf(log, LOG_WARNING, "%s: cannot record its properties on %s: %s", unit, dir,
+		cs_logf(log, LOG_WARNING, "%s: cannot record its properties on %s: %s (after the "
+			"last logout it keeps the sandbox's limits until it is next loaded)", unit, dir,
 			strerror(errno));
 	sd_bus_error_free(&e);
 	free(obj);
@@ -288,22 +289,27 @@ static int reset(const char *dir, struct cs_err *err)
 	char path[4096];
 	int r;
 
-	/* The live unit first, to the values it had before the sandbox
-	 * (neutral ones where none were recorded: the slice is then new or
-	 * about to go), then the drop-ins, so its next load starts from the
-	 * unit files alone. Only the files named after these properties are
-	 * removed: an admin's own runtime settings of other properties stay. */
+	/* The live unit first, to the values it had before the sandbox,
+	 * then the drop-ins, so its next load starts from the unit files
+	 * alone. Only the files named after these properties are removed: an
+	 * admin's own runtime settings of other properties stay. Without a
+	 * record (it could not be made, or the slice was stopped and loaded
+	 * again, our drop-ins with it) the live unit keeps the sandbox's
+	 * values until it is next loaded: no value is better than the
+	 * profile's, and "infinity" would lift the admin's own limits from a
+	 * slice that stays (a lingering user, a console session). */
 	bool saved = saved_defaults(dir, vals);
-	for (size_t i = 0; i < CS_ARRAY_SIZE(props); i++) {
-		want[i] = true;
-		if (!saved)
-			vals[i] = UINT64_MAX;
+	r = 0;
+	if (saved) {
+		sd_bus *bus = NULL;
+
+		for (size_t i = 0; i < CS_ARRAY_SIZE(props); i++)
+			want[i] = true;
+		r = open_bus(&bus, err);
+		if (r == 0)
+			r = set_props(bus, unit, want, vals, err);
+		sd_bus_flush_close_unref(bus);
 	}
-	sd_bus *bus = NULL;
-	r = open_bus(&bus, err);
-	if (r == 0)
-		r = set_props(bus, unit, want, vals, err);
-	sd_bus_flush_close_unref(bus);
 	if (r == 0 && saved && removexattr(dir, SAVED_XATTR) < 0 && errno != ENODATA)
 		r = cs_err_set(err, errno, "remove %s from %s", SAVED_XATTR, dir);
 	for (size_t i = 0; i < CS_ARRAY_SIZE(props); i++) {
